@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Make a Docker engine answer on /var/run/docker.sock: install docker.io from
+# Debian if dockerd is absent, start it if it is not running. Idempotent.
+set -euo pipefail
+
+log() { printf '[docker-engine] %s\n' "$*" >&2; }
+
+if docker info >/dev/null 2>&1; then
+  log "engine already answering"
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  log "installing docker.io from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq docker.io >/dev/null
+fi
+
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  log "starting dockerd"
+  # setsid: the engine must outlive this script's process group.
+  setsid nohup dockerd >/var/log/proxyproof-dockerd.log 2>&1 < /dev/null &
+fi
+
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    log "engine ready"
+    exit 0
+  fi
+  sleep 1
+done
+log "dockerd did not answer within 60 s; see /var/log/proxyproof-dockerd.log"
+tail -n 30 /var/log/proxyproof-dockerd.log >&2 || true
+exit 1

@@ -1,0 +1,3 @@
+-- The probe logs in as an ordinary user: no grants are needed to read its own
+-- PROCESSLIST row, and a root-only check would prove less.
+CREATE USER IF NOT EXISTS 'proxyproof'@'%' IDENTIFIED BY 'proxyproof';

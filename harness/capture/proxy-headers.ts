@@ -1,0 +1,36 @@
+import { decodeV1 } from '../proxy-protocol/v1.ts';
+import type { DecodeError, ProxyHeader } from '../proxy-protocol/types.ts';
+import type { ClientStream, ConnectionTuple } from './tcp-streams.ts';
+
+/** The PROXY headers one captured connection began with. */
+export interface CapturedConnection {
+  connection: ConnectionTuple;
+  /** In order; more than one means stacked headers from chained proxies. */
+  headers: ProxyHeader[];
+  error: DecodeError | null;
+}
+
+/** Decodes every PROXY header at the start of a client's byte stream. */
+export function headersAtStart(stream: ClientStream): CapturedConnection {
+  const headers: ProxyHeader[] = [];
+  let rest = stream.bytes;
+  for (;;) {
+    const result = decodeV1(rest);
+    switch (result.kind) {
+      case 'header':
+        headers.push(result.header);
+        rest = rest.subarray(result.header.length);
+        continue;
+      case 'absent':
+        return { connection: stream.connection, headers, error: null };
+      case 'invalid':
+        return { connection: stream.connection, headers, error: result.error };
+      case 'incomplete': {
+        const error = stream.truncated
+          ? { code: 'CAPTURE_GAP', message: 'the capture misses bytes inside the PROXY header' }
+          : { code: 'TRUNCATED', message: 'the connection ended inside a PROXY header' };
+        return { connection: stream.connection, headers, error };
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { Interrupted } from '../lifecycle/steps.ts';
+import { runAll } from '../run/run-all.ts';
+import { loadScenarios } from '../scenario/load.ts';
+import { DockerUnavailableError, docker } from '../topology/docker.ts';
+import { consoleEvents } from './progress.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Exit codes: 0 all passed, 1 a scenario failed, 2 bad input or environment, 130 interrupted. */
+async function run(options: { scenarios: string; reports: string }): Promise<number> {
+  const scenarios = await loadScenarios(options.scenarios);
+  await docker(); // fail before anything starts if there is no engine
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write(`\n${signal}: stopping after the current step and removing everything this run started (again to force)\n`);
+      controller.abort();
+    } else {
+      process.stderr.write('forced exit: containers may remain; remove with docker rm -f $(docker ps -aq --filter label=proxyproof.run-id)\n');
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const { report, dir } = await runAll({ scenarios, reportsDir: options.reports, signal: controller.signal, events: consoleEvents() });
+    const { passed, failed, skipped } = report.summary;
+    process.stderr.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\nreport: ${dir}/report.json\n`);
+    return failed > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof Interrupted) {
+      process.stderr.write('interrupted: everything this run started has been removed\n');
+      return 130;
+    }
+    throw e;
+  }
+}
+
+const program = new Command()
+  .name('proxyproof')
+  .description("Proves a client's origin IP survives a TCP load balancer through the PROXY protocol to MySQL-family backends.");
+
+program
+  .command('run')
+  .description('run every scenario on local containers and write reports/<run-id>/')
+  .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`)
+  .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
+  .action(async (options: { scenarios: string; reports: string }) => {
+    process.exitCode = await run(options);
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  const message = e instanceof DockerUnavailableError || e instanceof AggregateError ? e.message : (e as Error).stack ?? String(e);
+  process.stderr.write(`proxyproof: ${message}\n`);
+  process.exitCode = 2;
+}

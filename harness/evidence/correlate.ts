@@ -1,0 +1,62 @@
+import type { CapturedConnection } from '../capture/proxy-headers.ts';
+import { sameAddress, type Endpoint } from '../net/endpoint.ts';
+import type { ProbeResult } from '../probes/mysql-probe.ts';
+import type { CaptureLocation, Observation, WireView } from './types.ts';
+
+/** One backend's capture, decoded into connections. */
+export interface BackendCapture {
+  instance: string;
+  connections: CapturedConnection[];
+}
+
+function wireView(c: CapturedConnection): WireView | null {
+  const first = c.headers[0];
+  if (!first) return null;
+  return {
+    version: first.version,
+    family: first.family,
+    source: first.source,
+    destination: first.destination,
+    raw: c.headers.map((h) => h.hex).join(''),
+    count: c.headers.length,
+  };
+}
+
+/**
+ * Finds this client's connection in the backend captures. By the header's source
+ * port first (it is the client's port as the balancer saw it); failing that, by
+ * the TCP connection the backend itself reported, which is how a session with no
+ * header, or a header naming someone else, is still located. Never "the first
+ * header in the pcap": captures also hold other clients and readiness probes.
+ */
+function locate(origin: Endpoint | null, backend: ProbeResult['backend'], captures: BackendCapture[]): { at: CaptureLocation; conn: CapturedConnection } | null {
+  for (const { instance, connections } of captures) {
+    if (origin) {
+      const conn = connections.find((c) => {
+        const src = c.headers[0]?.source;
+        return src !== undefined && src !== null && src.port === origin.port && sameAddress(src.address, origin.address);
+      });
+      if (conn) return { at: { instance, connection: conn.connection }, conn };
+    }
+  }
+  if (!backend) return null;
+  const capture = captures.find((c) => c.instance === backend.instance);
+  const conn = capture?.connections.find(
+    (c) => c.connection.sport === backend.host.port && sameAddress(c.connection.src, backend.host.address),
+  );
+  return capture && conn ? { at: { instance: capture.instance, connection: conn.connection }, conn } : null;
+}
+
+/** Assembles the independent views of one client connection. */
+export function observe(probe: ProbeResult, balancerVpcAddress: string, captures: BackendCapture[]): Observation {
+  const found = locate(probe.origin, probe.backend, captures);
+  return {
+    client: probe.client,
+    origin: probe.origin,
+    balancer: { address: balancerVpcAddress },
+    wire: found ? wireView(found.conn) : null,
+    captured: found?.at ?? null,
+    backend: probe.backend ? { ...probe.backend.host, instance: probe.backend.instance, user: probe.backend.user } : null,
+    error: probe.error,
+  };
+}

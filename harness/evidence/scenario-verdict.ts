@@ -1,0 +1,36 @@
+import { formatEndpoint } from '../net/endpoint.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Evidence } from './types.ts';
+
+export type ScenarioStatus = 'passed' | 'failed' | 'skipped';
+
+/** The scenario's outcome, derived from its connections' evidence only. */
+export function judgeScenario(scenario: Scenario, evidence: Evidence[]): { status: ScenarioStatus; reason: string } {
+  const expected = scenario.clients.harness;
+  if (evidence.length !== expected) {
+    return { status: 'failed', reason: `expected evidence for ${expected} connections, have ${evidence.length}` };
+  }
+  const failing = evidence.filter((e) => !e.verdict.ok);
+  if (failing.length > 0) {
+    const distinct = [...new Set(failing.flatMap((e) => e.verdict.reasons))];
+    const shown = distinct.slice(0, 3).join('; ');
+    const more = distinct.length > 3 ? ` (+${distinct.length - 3} more)` : '';
+    return { status: 'failed', reason: `${failing.length} of ${evidence.length} connections failed: ${shown}${more}` };
+  }
+  if (scenario.expect.backendSees === 'balancer') {
+    const balancer = evidence[0]!.balancer.address;
+    return {
+      status: 'passed',
+      reason:
+        `all ${evidence.length} connections: no PROXY header on the wire and the backend saw only the balancer's ` +
+        `vpc address ${balancer}; the client's origin is lost, as expected for this setup`,
+    };
+  }
+  const destinations = [...new Set(evidence.flatMap((e) => (e.wire?.destination ? [formatEndpoint(e.wire.destination)] : [])))];
+  return {
+    status: 'passed',
+    reason:
+      `all ${evidence.length} connections: origin = PROXY header source = backend's view, and none is the balancer; ` +
+      `the header's destination (${destinations.join(', ')}) is the balancer's listener, the address the client dialled`,
+  };
+}

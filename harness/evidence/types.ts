@@ -1,0 +1,58 @@
+import type { Endpoint } from '../net/endpoint.ts';
+import type { ConnectionTuple } from '../capture/tcp-streams.ts';
+
+/** The PROXY header(s) captured at a backend for one client connection, decoded. */
+export interface WireView {
+  version: 1;
+  family: string;
+  /** The client as the balancer saw it. */
+  source: Endpoint | null;
+  /** The balancer's own listener address: what the client dialled. */
+  destination: Endpoint | null;
+  /** The header bytes, hex. */
+  raw: string;
+  /** How many headers the connection began with; more than one is a stacking bug. */
+  count: number;
+}
+
+/** What the backend itself reported for the session. */
+export interface BackendView extends Endpoint {
+  /** Which backend instance served the session. */
+  instance: string;
+  /** MariaDB's USER(): user@host as the server authenticated it. */
+  user: string;
+}
+
+/** Where in the captures this connection was found, if anywhere. */
+export interface CaptureLocation {
+  instance: string;
+  connection: ConnectionTuple;
+}
+
+/** Everything observed about one client connection, from independent sources. */
+export interface Observation {
+  /** A label for the client, e.g. "harness#3". */
+  client: string;
+  /** The client's address and port as the balancer's frontend saw them (from the client's socket); null if TCP never connected. */
+  origin: Endpoint | null;
+  /** The balancer's address on the vpc network (from Docker). */
+  balancer: { address: string };
+  /** From the backend's packet capture. */
+  wire: WireView | null;
+  /** The balancer-to-backend TCP connection that carried the session. */
+  captured: CaptureLocation | null;
+  /** From the backend's own PROCESSLIST. */
+  backend: BackendView | null;
+  /** The client's error, when the session failed. */
+  error: string | null;
+}
+
+export interface Verdict {
+  ok: boolean;
+  /** Empty when ok; otherwise each disagreement in words. */
+  reasons: string[];
+}
+
+export interface Evidence extends Observation {
+  verdict: Verdict;
+}

@@ -1,0 +1,38 @@
+/** One timed stage of a scenario: "starting backends", "connecting", ... */
+export interface StepTiming {
+  step: string;
+  millis: number;
+}
+
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/**
+ * Runs named stages in order, timing each, announcing each, and refusing to
+ * start a new stage once the run is aborted (Ctrl-C), so cleanup follows promptly.
+ */
+export class Steps {
+  readonly timings: StepTiming[] = [];
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly announce: (step: string, millis?: number) => void,
+  ) {}
+
+  async run<T>(step: string, work: () => Promise<T>): Promise<T> {
+    if (this.signal.aborted) throw new Interrupted();
+    this.announce(step);
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      const millis = Math.round(performance.now() - start);
+      this.timings.push({ step, millis });
+      this.announce(step, millis);
+    }
+  }
+}

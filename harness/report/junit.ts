@@ -1,0 +1,32 @@
+import type { RunReport } from './types.ts';
+
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** JUnit XML: one testcase per scenario; failures carry the diagnosis, skips the reason. */
+export function renderJunit(report: RunReport): string {
+  const cases = report.scenarios.map((s) => {
+    const open = `    <testcase classname="proxyproof" name="${escapeXml(s.id)}" time="${(s.durationMillis / 1000).toFixed(3)}">`;
+    const failedRows = s.connections
+      .filter((c) => !c.verdict.ok)
+      .map((c) => `${c.client}: ${c.verdict.reasons.join('; ')}`)
+      .join('\n');
+    const body =
+      s.status === 'failed'
+        ? `\n      <failure message="${escapeXml(s.reason)}">${escapeXml(failedRows || s.reason)}</failure>\n    `
+        : s.status === 'skipped'
+          ? `\n      <skipped message="${escapeXml(s.reason)}"/>\n    `
+          : '';
+    return `${open}${body}</testcase>`;
+  });
+  const { passed, failed, skipped } = report.summary;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="proxyproof" tests="${passed + failed + skipped}" failures="${failed}" skipped="${skipped}">`,
+    `  <testsuite name="proxyproof run ${escapeXml(report.runId)}" tests="${passed + failed + skipped}" failures="${failed}" skipped="${skipped}" timestamp="${report.startedAt}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,25 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
+import type { StepTiming } from '../lifecycle/steps.ts';
+
+export interface ScenarioReport {
+  id: string;
+  title: string;
+  status: ScenarioStatus;
+  /** Why it passed, failed or was skipped, in words. */
+  reason: string;
+  connections: Evidence[];
+  /** Files beside report.json, relative to it (pcaps, HAProxy config). */
+  artifacts: string[];
+  timings: StepTiming[];
+  durationMillis: number;
+}
+
+export interface RunReport {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  target: 'local';
+  summary: Record<ScenarioStatus, number>;
+  scenarios: ScenarioReport[];
+}

@@ -1,0 +1,80 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { readPcap } from '../capture/pcap.ts';
+import { headersAtStart } from '../capture/proxy-headers.ts';
+import { reassembleClientStreams } from '../capture/tcp-streams.ts';
+import { observe, type BackendCapture } from '../evidence/correlate.ts';
+import { judgeScenario } from '../evidence/scenario-verdict.ts';
+import type { Evidence } from '../evidence/types.ts';
+import { judgeConnection } from '../evidence/verdict.ts';
+import { Interrupted, Steps } from '../lifecycle/steps.ts';
+import { Teardown } from '../lifecycle/teardown.ts';
+import { probeThroughBalancer } from '../probes/mysql-probe.ts';
+import type { ScenarioReport } from '../report/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Images } from '../topology/images.ts';
+import { BACKEND_CREDENTIALS, startLocalTopology } from '../topology/local-topology.ts';
+
+export interface RunContext {
+  runId: string;
+  images: Images;
+  /** reports/<run-id>: artifacts go in a sub-folder per scenario. */
+  runDir: string;
+  signal: AbortSignal;
+  announce: (scenario: string, step: string, millis?: number) => void;
+}
+
+async function decodeCapture(instance: string, file: string): Promise<BackendCapture> {
+  const streams = reassembleClientStreams(readPcap(await readFile(file)));
+  return { instance, connections: streams.map(headersAtStart) };
+}
+
+/**
+ * Runs one scenario on the local topology: start, connect, capture, decode,
+ * judge; and always tear down what it started, whatever happened.
+ */
+export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<ScenarioReport> {
+  const started = performance.now();
+  const dir = join(ctx.runDir, scenario.id);
+  await mkdir(dir, { recursive: true });
+  const teardown = new Teardown();
+  const steps = new Steps(ctx.signal, (step, millis) => ctx.announce(scenario.id, step, millis));
+  const artifacts: string[] = [];
+  let connections: Evidence[] = [];
+  let outcome: Pick<ScenarioReport, 'status' | 'reason'>;
+
+  try {
+    const topology = await startLocalTopology({ runId: ctx.runId, scenario, images: ctx.images, teardown, steps });
+    const configFile = join(dir, 'haproxy.cfg');
+    await writeFile(configFile, topology.balancerConfig);
+    artifacts.push(relative(ctx.runDir, configFile));
+
+    const probes = await steps.run(`connecting ${scenario.clients.harness} clients`, () =>
+      probeThroughBalancer(topology.listener, BACKEND_CREDENTIALS, scenario.clients.harness),
+    );
+    const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
+    artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
+    const captures = await steps.run('decoding captures', () => Promise.all(files.map((f) => decodeCapture(f.instance, f.file))));
+
+    connections = probes.map((probe) => {
+      const observation = observe(probe, topology.balancerVpcAddress, captures);
+      return { ...observation, verdict: judgeConnection(scenario.expect, observation) };
+    });
+    outcome = judgeScenario(scenario, connections);
+  } catch (e) {
+    if (e instanceof Interrupted) throw e;
+    outcome = { status: 'failed', reason: `the harness could not complete the scenario: ${(e as Error).message}` };
+  } finally {
+    const failures = await steps.run('cleaning up', () => teardown.run()).catch(() => teardown.run());
+    if (failures.length > 0) ctx.announce(scenario.id, `cleanup problems: ${failures.join('; ')}`);
+  }
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    ...outcome,
+    connections,
+    artifacts,
+    timings: steps.timings,
+    durationMillis: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,50 @@
+import { readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+
+/** A scenario file that cannot be run, with the file, the field and the problem. */
+export class ScenarioFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ScenarioFileError';
+  }
+}
+
+/** Validates one file's default export; the id must match the file name. */
+export function validateScenario(file: string, exported: unknown): Scenario {
+  const parsed = ScenarioSchema.safeParse(exported);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(scenario)'}: ${i.message}`);
+    throw new ScenarioFileError(file, problems);
+  }
+  const expectedId = basename(file).replace(/\.ts$/, '');
+  if (parsed.data.id !== expectedId) {
+    throw new ScenarioFileError(file, [`id: "${parsed.data.id}" must match the file name "${expectedId}"`]);
+  }
+  return parsed.data;
+}
+
+/**
+ * Loads every scenario file in `dir`, validating all before anything starts:
+ * one bad file stops the run with every problem named.
+ */
+export async function loadScenarios(dir: string): Promise<Scenario[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
+  const scenarios: Scenario[] = [];
+  const errors: ScenarioFileError[] = [];
+  for (const name of files) {
+    const file = join(dir, name);
+    try {
+      const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+      scenarios.push(validateScenario(file, module.default));
+    } catch (e) {
+      errors.push(e instanceof ScenarioFileError ? e : new ScenarioFileError(file, [`cannot be loaded: ${(e as Error).message}`]));
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => e.message).join('\n'));
+  return scenarios;
+}

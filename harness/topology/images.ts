@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GenericContainer, ImageName } from 'testcontainers';
+import { docker } from './docker.ts';
+
+export type ImageKind = 'balancer' | 'backend' | 'capture';
+export type Images = Record<ImageKind, string>;
+
+export const CONTAINERS_DIR = new URL('../../containers/', import.meta.url).pathname;
+
+/** A tag that changes exactly when the build context changes. */
+async function contextTag(kind: ImageKind): Promise<string> {
+  const dir = join(CONTAINERS_DIR, kind);
+  const hash = createHash('sha256');
+  for (const name of (await readdir(dir)).sort()) {
+    hash.update(name).update('\0').update(await readFile(join(dir, name))).update('\0');
+  }
+  return `proxyproof/${kind}:${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Builds the image for `kind` from containers/<kind> unless an image for the
+ * same context is already there, so a build happens once per change.
+ */
+export async function ensureImage(kind: ImageKind, onBuild: (tag: string) => void): Promise<string> {
+  const tag = await contextTag(kind);
+  const client = await docker();
+  if (await client.image.exists(ImageName.fromString(tag))) return tag;
+  onBuild(tag);
+  await GenericContainer.fromDockerfile(join(CONTAINERS_DIR, kind)).build(tag, { deleteOnExit: false });
+  return tag;
+}
+
+export async function ensureImages(onBuild: (tag: string) => void): Promise<Images> {
+  const [balancer, backend, capture] = await Promise.all(
+    (['balancer', 'backend', 'capture'] as const).map((k) => ensureImage(k, onBuild)),
+  );
+  return { balancer: balancer!, backend: backend!, capture: capture! };
+}

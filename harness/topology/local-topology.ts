@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { GenericContainer, Wait } from 'testcontainers';
+import { startCaptureSidecar, type CaptureSidecar } from '../capture/sidecar.ts';
+import type { Teardown } from '../lifecycle/teardown.ts';
+import type { Steps } from '../lifecycle/steps.ts';
+import type { Endpoint } from '../net/endpoint.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { docker, removeContainer, runLabels } from './docker.ts';
+import { renderHaproxyConfig } from './haproxy-config.ts';
+import type { Images } from './images.ts';
+import { createNetwork } from './networks.ts';
+
+export const BACKEND_CREDENTIALS = { user: 'proxyproof', password: 'proxyproof' };
+
+/** The running local stand-in for a scenario's balancer and instances. */
+export interface LocalTopology {
+  /** Where clients dial: the balancer's "internet" address and listener port. */
+  listener: Endpoint;
+  /** The balancer's address on the "vpc" network: what a backend sees without PROXY. */
+  balancerVpcAddress: string;
+  vpcSubnet: string;
+  /** The HAProxy config the balancer runs, kept as an artifact. */
+  balancerConfig: string;
+  backends: { name: string; address: string }[];
+  /** Stops every capture and writes `<dir>/<backend>.pcap`; returns instance → file. */
+  collectCaptures(dir: string): Promise<{ instance: string; file: string }[]>;
+}
+
+/**
+ *   internet network                 vpc network
+ *   harness (gateway) ─► balancer ──┬─► backend-1 (+ tcpdump in its namespace)
+ *                                   └─► backend-2 (+ tcpdump)
+ * Backends sit on "vpc" only and trust PROXY headers from the vpc subnet only.
+ */
+export async function startLocalTopology(args: {
+  runId: string;
+  scenario: Scenario;
+  images: Images;
+  teardown: Teardown;
+  steps: Steps;
+}): Promise<LocalTopology> {
+  const { runId, scenario, images, teardown, steps } = args;
+  const prefix = `proxyproof-${runId}-${scenario.id}`;
+  const labels = { ...runLabels(runId), 'proxyproof.scenario': scenario.id };
+  const client = await docker();
+  const track = (id: string, what: string) => teardown.defer(`remove ${what}`, () => removeContainer(id));
+
+  const [internet, vpc] = await steps.run('creating networks', async () => {
+    const nets = [];
+    for (const role of ['internet', 'vpc']) {
+      const net = await createNetwork(runId, `${prefix}-${role}`);
+      teardown.defer(`remove network ${net.name}`, () => client.network.remove(client.network.getById(net.id)));
+      nets.push(net);
+    }
+    return nets as [(typeof nets)[0], (typeof nets)[0]];
+  });
+
+  const backends = await steps.run('starting backends', () =>
+    Promise.all(
+      Array.from({ length: scenario.backends }, async (_, i) => {
+        const name = `backend-${i + 1}`;
+        const started = await new GenericContainer(images.backend)
+          .withName(`${prefix}-${name}`)
+          .withHostname(name)
+          .withLabels(labels)
+          .withNetworkMode(vpc.name)
+          .withEnvironment({ PROXY_PROTOCOL_NETWORKS: vpc.subnet })
+          .withCommand(['start-backend', `--port=${scenario.balancer.instancePort}`])
+          .withWaitStrategy(Wait.forLogMessage(/ready for connections/))
+          .withStartupTimeout(90_000)
+          .start();
+        track(started.getId(), name);
+        return { name, address: started.getIpAddress(vpc.name), containerId: started.getId() };
+      }),
+    ),
+  );
+
+  const captures: { instance: string; sidecar: CaptureSidecar }[] = await steps.run('starting captures', () =>
+    Promise.all(
+      backends.map(async (b) => ({
+        instance: b.name,
+        sidecar: await startCaptureSidecar({
+          image: images.capture,
+          name: `${prefix}-${b.name}-capture`,
+          backendContainerId: b.containerId,
+          port: scenario.balancer.instancePort,
+          labels,
+          onCreated: (id) => track(id, `${b.name} capture`),
+        }),
+      })),
+    ),
+  );
+
+  const config = renderHaproxyConfig({
+    listenerPort: scenario.balancer.listenerPort,
+    instancePort: scenario.balancer.instancePort,
+    proxyProtocol: scenario.balancer.proxyProtocol,
+    instances: backends,
+  });
+  const balancer = await steps.run('starting balancer', async () => {
+    const started = await new GenericContainer(images.balancer)
+      .withName(`${prefix}-balancer`)
+      .withLabels(labels)
+      .withNetworkMode(internet.name)
+      .withCopyContentToContainer([{ content: config, target: '/etc/haproxy/haproxy.cfg' }])
+      .withWaitStrategy(Wait.forLogMessage(/Loading success/))
+      .withStartupTimeout(30_000)
+      .start();
+    track(started.getId(), 'balancer');
+    // testcontainers attaches one network at creation; the vpc leg is added now.
+    const container = client.container.getById(started.getId());
+    await client.container.connectToNetwork(container, client.network.getById(vpc.id), []);
+    const inspected = await client.container.inspect(container);
+    const vpcAddress = inspected.NetworkSettings.Networks[vpc.name]?.IPAddress;
+    if (!vpcAddress) throw new Error('the balancer got no address on the vpc network');
+    return { internetAddress: started.getIpAddress(internet.name), vpcAddress };
+  });
+
+  return {
+    listener: { address: balancer.internetAddress, port: scenario.balancer.listenerPort },
+    balancerVpcAddress: balancer.vpcAddress,
+    vpcSubnet: vpc.subnet,
+    balancerConfig: config,
+    backends: backends.map(({ name, address }) => ({ name, address })),
+    collectCaptures: (dir) =>
+      Promise.all(
+        captures.map(async ({ instance, sidecar }) => {
+          const file = join(dir, `${instance}.pcap`);
+          await sidecar.collect(file);
+          return { instance, file };
+        }),
+      ),
+  };
+}

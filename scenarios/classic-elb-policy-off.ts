@@ -1,0 +1,12 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// The state before the blog's policy: TCP balancing hides the client. This
+// scenario passes by detecting exactly that loss.
+export default defineScenario({
+  id: 'classic-elb-policy-off',
+  title: 'Classic ELB without the policy: no header, the backend sees only the balancer',
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: false },
+  backends: 2,
+  clients: { harness: 4 },
+  expect: { header: 'none', backendSees: 'balancer' },
+});
