@@ -1,5 +1,10 @@
 import { SocketAddress } from 'node:net';
-import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW } from './pcap.ts';
+import {
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_RAW,
+} from './pcap.ts';
 
 /** One TCP segment, decoded down from the link layer. */
 export interface TcpSegment {

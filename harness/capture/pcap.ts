@@ -21,7 +21,8 @@ export class PcapFormatError extends Error {
  * capture stopped mid-write) is dropped rather than treated as an error.
  */
 export function readPcap(file: Buffer): PcapRecord[] {
-  if (file.length < 24) throw new PcapFormatError(`file is ${file.length} bytes, shorter than a pcap header`);
+  if (file.length < 24)
+    throw new PcapFormatError(`file is ${file.length} bytes, shorter than a pcap header`);
   const magicLE = file.readUInt32LE(0);
   let little: boolean;
   let nanos: boolean;

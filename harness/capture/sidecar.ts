@@ -24,7 +24,21 @@ export async function startCaptureSidecar(opts: {
     .withName(opts.name)
     .withLabels(opts.labels)
     .withNetworkMode(`container:${opts.backendContainerId}`)
-    .withCommand(['tcpdump', '-i', 'any', '-n', '-U', '--immediate-mode', '-Z', 'root', '-w', PCAP_IN_CONTAINER, 'tcp', 'port', String(opts.port)])
+    .withCommand([
+      'tcpdump',
+      '-i',
+      'any',
+      '-n',
+      '-U',
+      '--immediate-mode',
+      '-Z',
+      'root',
+      '-w',
+      PCAP_IN_CONTAINER,
+      'tcp',
+      'port',
+      String(opts.port),
+    ])
     .withWaitStrategy(Wait.forLogMessage(/listening on/))
     .withStartupTimeout(30_000)
     .start();

@@ -57,7 +57,7 @@ export function reassembleClientStreams(records: PcapRecord[]): ClientStream[] {
     if (s.syn && !s.ack) {
       const existing = open.get(directed(s));
       // A retransmitted SYN keeps its ISN; a different ISN is a new connection.
-      if (!existing || existing.base !== ((s.seq + 1) >>> 0)) {
+      if (!existing || existing.base !== (s.seq + 1) >>> 0) {
         begin(directed(s), s, true, record.timestampMicros).base = (s.seq + 1) >>> 0;
       }
       continue;
@@ -82,7 +82,11 @@ function assemble(b: Building): { bytes: Buffer; truncated: boolean } {
   // Without the SYN, the lowest sequence number seen is the best start there is.
   const base =
     b.base ??
-    b.segments.reduce((low, s) => (relative(s.seq, b.segments[0]!.seq) < relative(low, b.segments[0]!.seq) ? s.seq : low), b.segments[0]!.seq);
+    b.segments.reduce(
+      (low, s) =>
+        relative(s.seq, b.segments[0]!.seq) < relative(low, b.segments[0]!.seq) ? s.seq : low,
+      b.segments[0]!.seq,
+    );
   const ordered = b.segments
     .map((s) => ({ offset: relative(s.seq, base), payload: s.payload }))
     .sort((x, y) => x.offset - y.offset);

@@ -18,10 +18,14 @@ async function run(options: { scenarios: string; reports: string }): Promise<num
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write(`\n${signal}: stopping after the current step and removing everything this run started (again to force)\n`);
+      process.stderr.write(
+        `\n${signal}: stopping after the current step and removing everything this run started (again to force)\n`,
+      );
       controller.abort();
     } else {
-      process.stderr.write('forced exit: containers may remain; remove with docker rm -f $(docker ps -aq --filter label=proxyproof.run-id)\n');
+      process.stderr.write(
+        'forced exit: containers may remain; remove with docker rm -f $(docker ps -aq --filter label=proxyproof.run-id)\n',
+      );
       process.exit(130);
     }
   };
@@ -29,9 +33,16 @@ async function run(options: { scenarios: string; reports: string }): Promise<num
   process.on('SIGTERM', onSignal);
 
   try {
-    const { report, dir } = await runAll({ scenarios, reportsDir: options.reports, signal: controller.signal, events: consoleEvents() });
+    const { report, dir } = await runAll({
+      scenarios,
+      reportsDir: options.reports,
+      signal: controller.signal,
+      events: consoleEvents(),
+    });
     const { passed, failed, skipped } = report.summary;
-    process.stderr.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\nreport: ${dir}/report.json\n`);
+    process.stderr.write(
+      `\n${passed} passed, ${failed} failed, ${skipped} skipped\nreport: ${dir}/report.json\n`,
+    );
     return failed > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof Interrupted) {
@@ -44,7 +55,9 @@ async function run(options: { scenarios: string; reports: string }): Promise<num
 
 const program = new Command()
   .name('proxyproof')
-  .description("Proves a client's origin IP survives a TCP load balancer through the PROXY protocol to MySQL-family backends.");
+  .description(
+    "Proves a client's origin IP survives a TCP load balancer through the PROXY protocol to MySQL-family backends.",
+  );
 
 program
   .command('run')
@@ -58,7 +71,10 @@ program
 try {
   await program.parseAsync();
 } catch (e) {
-  const message = e instanceof DockerUnavailableError || e instanceof AggregateError ? e.message : (e as Error).stack ?? String(e);
+  const message =
+    e instanceof DockerUnavailableError || e instanceof AggregateError
+      ? e.message
+      : ((e as Error).stack ?? String(e));
   process.stderr.write(`proxyproof: ${message}\n`);
   process.exitCode = 2;
 }

@@ -22,7 +22,12 @@ export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEven
       if (millis !== undefined) out.write(`      ${step} ${paint(2, seconds(millis))}\n`);
     },
     scenarioFinished(report) {
-      const mark = report.status === 'passed' ? paint(32, 'PASSED') : report.status === 'failed' ? paint(31, 'FAILED') : paint(33, 'SKIPPED');
+      const mark =
+        report.status === 'passed'
+          ? paint(32, 'PASSED')
+          : report.status === 'failed'
+            ? paint(31, 'FAILED')
+            : paint(33, 'SKIPPED');
       out.write(`  ${mark} ${report.id} in ${seconds(report.durationMillis)}: ${report.reason}\n`);
       for (const c of report.connections.filter((e) => !e.verdict.ok)) {
         out.write(`    ✗ ${c.client}: ${c.verdict.reasons.join('; ')}\n`);

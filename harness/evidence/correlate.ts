@@ -29,12 +29,21 @@ function wireView(c: CapturedConnection): WireView | null {
  * header, or a header naming someone else, is still located. Never "the first
  * header in the pcap": captures also hold other clients and readiness probes.
  */
-function locate(origin: Endpoint | null, backend: ProbeResult['backend'], captures: BackendCapture[]): { at: CaptureLocation; conn: CapturedConnection } | null {
+function locate(
+  origin: Endpoint | null,
+  backend: ProbeResult['backend'],
+  captures: BackendCapture[],
+): { at: CaptureLocation; conn: CapturedConnection } | null {
   for (const { instance, connections } of captures) {
     if (origin) {
       const conn = connections.find((c) => {
         const src = c.headers[0]?.source;
-        return src !== undefined && src !== null && src.port === origin.port && sameAddress(src.address, origin.address);
+        return (
+          src !== undefined &&
+          src !== null &&
+          src.port === origin.port &&
+          sameAddress(src.address, origin.address)
+        );
       });
       if (conn) return { at: { instance, connection: conn.connection }, conn };
     }
@@ -42,13 +51,21 @@ function locate(origin: Endpoint | null, backend: ProbeResult['backend'], captur
   if (!backend) return null;
   const capture = captures.find((c) => c.instance === backend.instance);
   const conn = capture?.connections.find(
-    (c) => c.connection.sport === backend.host.port && sameAddress(c.connection.src, backend.host.address),
+    (c) =>
+      c.connection.sport === backend.host.port &&
+      sameAddress(c.connection.src, backend.host.address),
   );
-  return capture && conn ? { at: { instance: capture.instance, connection: conn.connection }, conn } : null;
+  return capture && conn
+    ? { at: { instance: capture.instance, connection: conn.connection }, conn }
+    : null;
 }
 
 /** Assembles the independent views of one client connection. */
-export function observe(probe: ProbeResult, balancerVpcAddress: string, captures: BackendCapture[]): Observation {
+export function observe(
+  probe: ProbeResult,
+  balancerVpcAddress: string,
+  captures: BackendCapture[],
+): Observation {
   const found = locate(probe.origin, probe.backend, captures);
   return {
     client: probe.client,
@@ -56,7 +73,9 @@ export function observe(probe: ProbeResult, balancerVpcAddress: string, captures
     balancer: { address: balancerVpcAddress },
     wire: found ? wireView(found.conn) : null,
     captured: found?.at ?? null,
-    backend: probe.backend ? { ...probe.backend.host, instance: probe.backend.instance, user: probe.backend.user } : null,
+    backend: probe.backend
+      ? { ...probe.backend.host, instance: probe.backend.instance, user: probe.backend.user }
+      : null,
     error: probe.error,
   };
 }

@@ -5,17 +5,25 @@ import type { Evidence } from './types.ts';
 export type ScenarioStatus = 'passed' | 'failed' | 'skipped';
 
 /** The scenario's outcome, derived from its connections' evidence only. */
-export function judgeScenario(scenario: Scenario, evidence: Evidence[]): { status: ScenarioStatus; reason: string } {
+export function judgeScenario(
+  scenario: Scenario,
+  evidence: Evidence[],
+): { status: ScenarioStatus; reason: string } {
   const expected = scenario.clients.harness;
   if (evidence.length !== expected) {
-    return { status: 'failed', reason: `expected evidence for ${expected} connections, have ${evidence.length}` };
+    return {
+      status: 'failed',
+      reason: `expected evidence for ${expected} connections, have ${evidence.length}`,
+    };
   }
   const failing = evidence.filter((e) => !e.verdict.ok);
   if (failing.length > 0) {
-    const distinct = [...new Set(failing.flatMap((e) => e.verdict.reasons))];
-    const shown = distinct.slice(0, 3).join('; ');
-    const more = distinct.length > 3 ? ` (+${distinct.length - 3} more)` : '';
-    return { status: 'failed', reason: `${failing.length} of ${evidence.length} connections failed: ${shown}${more}` };
+    // Reasons carry per-connection ports, so the first failure stands for the rest.
+    const first = failing[0]!;
+    return {
+      status: 'failed',
+      reason: `${failing.length} of ${evidence.length} connections failed; ${first.client}: ${first.verdict.reasons.join('; ')}`,
+    };
   }
   if (scenario.expect.backendSees === 'balancer') {
     const balancer = evidence[0]!.balancer.address;
@@ -26,7 +34,11 @@ export function judgeScenario(scenario: Scenario, evidence: Evidence[]): { statu
         `vpc address ${balancer}; the client's origin is lost, as expected for this setup`,
     };
   }
-  const destinations = [...new Set(evidence.flatMap((e) => (e.wire?.destination ? [formatEndpoint(e.wire.destination)] : [])))];
+  const destinations = [
+    ...new Set(
+      evidence.flatMap((e) => (e.wire?.destination ? [formatEndpoint(e.wire.destination)] : [])),
+    ),
+  ];
   return {
     status: 'passed',
     reason:

@@ -32,8 +32,14 @@ interface WhoAmIRow {
  * until every one has asked the backend who it is talking to, so no two share a
  * client port.
  */
-export async function probeThroughBalancer(target: Endpoint, credentials: Credentials, count: number): Promise<ProbeResult[]> {
-  const connections = Array.from({ length: count }, (_, i) => openProbe(`harness#${i + 1}`, target, credentials));
+export async function probeThroughBalancer(
+  target: Endpoint,
+  credentials: Credentials,
+  count: number,
+): Promise<ProbeResult[]> {
+  const connections = Array.from({ length: count }, (_, i) =>
+    openProbe(`harness#${i + 1}`, target, credentials),
+  );
   const results = await Promise.all(connections.map((c) => c.result));
   await Promise.all(connections.map((c) => c.close()));
   return results;
@@ -51,7 +57,8 @@ function openProbe(client: string, target: Endpoint, credentials: Credentials) {
   // mysql2 exposes its net.Socket; read our side of it as soon as TCP connects.
   const socket = (connection as unknown as { stream: import('node:net').Socket }).stream;
   socket.once('connect', () => {
-    if (socket.localAddress && socket.localPort) origin = { address: socket.localAddress, port: socket.localPort };
+    if (socket.localAddress && socket.localPort)
+      origin = { address: socket.localAddress, port: socket.localPort };
   });
   connection.on('error', () => undefined); // reported through the query's rejection
 
@@ -61,13 +68,33 @@ function openProbe(client: string, target: Endpoint, credentials: Credentials) {
     .then(([rows]) => {
       const row = (rows as WhoAmIRow[])[0];
       const host = row ? parseHostPort(row.host) : null;
-      if (!row || !host) return { client, origin, backend: null, error: `unexpected PROCESSLIST answer: ${JSON.stringify(row)}` };
-      return { client, origin, backend: { host, user: row.user, instance: row.instance }, error: null };
+      if (!row || !host)
+        return {
+          client,
+          origin,
+          backend: null,
+          error: `unexpected PROCESSLIST answer: ${JSON.stringify(row)}`,
+        };
+      return {
+        client,
+        origin,
+        backend: { host, user: row.user, instance: row.instance },
+        error: null,
+      };
     })
-    .catch((e: Error & { code?: string }) => ({ client, origin, backend: null, error: e.code ? `${e.code}: ${e.message}` : e.message }));
+    .catch((e: Error & { code?: string }) => ({
+      client,
+      origin,
+      backend: null,
+      error: e.code ? `${e.code}: ${e.message}` : e.message,
+    }));
 
   return {
     result,
-    close: () => connection.promise().end().catch(() => connection.destroy()),
+    close: () =>
+      connection
+        .promise()
+        .end()
+        .catch(() => connection.destroy()),
   };
 }

@@ -39,27 +39,56 @@ export function decodeV1(bytes: Uint8Array): DecodeResult {
 
   if (proto === 'UNKNOWN') {
     // The receiver must ignore whatever follows UNKNOWN up to the CRLF.
-    const header: ProxyHeader = { version: 1, family: 'UNKNOWN', source: null, destination: null, length, hex };
+    const header: ProxyHeader = {
+      version: 1,
+      family: 'UNKNOWN',
+      source: null,
+      destination: null,
+      length,
+      hex,
+    };
     return { kind: 'header', header };
   }
   if (proto !== 'TCP4' && proto !== 'TCP6') {
-    return invalid('V1_BAD_PROTOCOL', `protocol must be TCP4, TCP6 or UNKNOWN, got ${JSON.stringify(proto)}`);
+    return invalid(
+      'V1_BAD_PROTOCOL',
+      `protocol must be TCP4, TCP6 or UNKNOWN, got ${JSON.stringify(proto)}`,
+    );
   }
   if (fields.length !== 6) {
-    return invalid('V1_BAD_FIELDS', `expected 6 single-space-separated fields, got ${fields.length}`);
+    return invalid(
+      'V1_BAD_FIELDS',
+      `expected 6 single-space-separated fields, got ${fields.length}`,
+    );
   }
-  const [, , src, dst, sportText, dportText] = fields as [string, string, string, string, string, string];
+  const [, , src, dst, sportText, dportText] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const validAddress = proto === 'TCP4' ? isIPv4 : isIPv6;
-  for (const [name, value] of [['source', src], ['destination', dst]] as const) {
+  for (const [name, value] of [
+    ['source', src],
+    ['destination', dst],
+  ] as const) {
     if (!validAddress(value)) {
-      return invalid('V1_BAD_ADDRESS', `${name} address ${JSON.stringify(value)} is not a valid ${proto === 'TCP4' ? 'IPv4' : 'IPv6'} address`);
+      return invalid(
+        'V1_BAD_ADDRESS',
+        `${name} address ${JSON.stringify(value)} is not a valid ${proto === 'TCP4' ? 'IPv4' : 'IPv6'} address`,
+      );
     }
   }
   const sport = parsePort(sportText);
   const dport = parsePort(dportText);
   if (sport === null || dport === null) {
     const bad = sport === null ? sportText : dportText;
-    return invalid('V1_BAD_PORT', `port ${JSON.stringify(bad)} is not a decimal 0-65535 without sign or leading zeros`);
+    return invalid(
+      'V1_BAD_PORT',
+      `port ${JSON.stringify(bad)} is not a decimal 0-65535 without sign or leading zeros`,
+    );
   }
   const header: ProxyHeader = {
     version: 1,
@@ -74,7 +103,11 @@ export function decodeV1(bytes: Uint8Array): DecodeResult {
 
 /** Encodes a v1 header; the inverse of decodeV1 for TCP4/TCP6/UNKNOWN. */
 export function encodeV1(h: Pick<ProxyHeader, 'family' | 'source' | 'destination'>): Buffer {
-  if (h.family === 'UNKNOWN' || !h.source || !h.destination) return Buffer.from('PROXY UNKNOWN\r\n', 'latin1');
+  if (h.family === 'UNKNOWN' || !h.source || !h.destination)
+    return Buffer.from('PROXY UNKNOWN\r\n', 'latin1');
   const { source: s, destination: d } = h;
-  return Buffer.from(`PROXY ${h.family} ${s.address} ${d.address} ${s.port} ${d.port}\r\n`, 'latin1');
+  return Buffer.from(
+    `PROXY ${h.family} ${s.address} ${d.address} ${s.port} ${d.port}\r\n`,
+    'latin1',
+  );
 }

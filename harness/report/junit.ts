@@ -1,7 +1,10 @@
 import type { RunReport } from './types.ts';
 
 const escapeXml = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 
 /** JUnit XML: one testcase per scenario; failures carry the diagnosis, skips the reason. */
 export function renderJunit(report: RunReport): string {

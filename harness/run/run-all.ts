@@ -45,7 +45,13 @@ export async function runAll(opts: {
     for (const [index, scenario] of opts.scenarios.entries()) {
       if (opts.signal.aborted) throw new Interrupted();
       opts.events.scenarioStarted(scenario, index);
-      const report = await runScenario(scenario, { runId, images, runDir, signal: opts.signal, announce: opts.events.step });
+      const report = await runScenario(scenario, {
+        runId,
+        images,
+        runDir,
+        signal: opts.signal,
+        announce: opts.events.step,
+      });
       reports.push(report);
       opts.events.scenarioFinished(report);
     }
@@ -54,7 +60,14 @@ export async function runAll(opts: {
   }
   const summary = { passed: 0, failed: 0, skipped: 0 };
   for (const r of reports) summary[r.status] += 1;
-  const report: RunReport = { runId, startedAt, finishedAt: new Date().toISOString(), target: 'local', summary, scenarios: reports };
+  const report: RunReport = {
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    target: 'local',
+    summary,
+    scenarios: reports,
+  };
   const dir = await writeReport(opts.reportsDir, report);
   return { report, dir };
 }

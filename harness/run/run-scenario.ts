@@ -44,7 +44,13 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
   let outcome: Pick<ScenarioReport, 'status' | 'reason'>;
 
   try {
-    const topology = await startLocalTopology({ runId: ctx.runId, scenario, images: ctx.images, teardown, steps });
+    const topology = await startLocalTopology({
+      runId: ctx.runId,
+      scenario,
+      images: ctx.images,
+      teardown,
+      steps,
+    });
     const configFile = join(dir, 'haproxy.cfg');
     await writeFile(configFile, topology.balancerConfig);
     artifacts.push(relative(ctx.runDir, configFile));
@@ -54,7 +60,9 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     );
     const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
-    const captures = await steps.run('decoding captures', () => Promise.all(files.map((f) => decodeCapture(f.instance, f.file))));
+    const captures = await steps.run('decoding captures', () =>
+      Promise.all(files.map((f) => decodeCapture(f.instance, f.file))),
+    );
 
     connections = probes.map((probe) => {
       const observation = observe(probe, topology.balancerVpcAddress, captures);
@@ -63,9 +71,14 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     outcome = judgeScenario(scenario, connections);
   } catch (e) {
     if (e instanceof Interrupted) throw e;
-    outcome = { status: 'failed', reason: `the harness could not complete the scenario: ${(e as Error).message}` };
+    outcome = {
+      status: 'failed',
+      reason: `the harness could not complete the scenario: ${(e as Error).message}`,
+    };
   } finally {
-    const failures = await steps.run('cleaning up', () => teardown.run()).catch(() => teardown.run());
+    const failures = await steps
+      .run('cleaning up', () => teardown.run())
+      .catch(() => teardown.run());
     if (failures.length > 0) ctx.announce(scenario.id, `cleanup problems: ${failures.join('; ')}`);
   }
   return {

@@ -18,12 +18,16 @@ export class ScenarioFileError extends Error {
 export function validateScenario(file: string, exported: unknown): Scenario {
   const parsed = ScenarioSchema.safeParse(exported);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(scenario)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.length ? i.path.join('.') : '(scenario)'}: ${i.message}`,
+    );
     throw new ScenarioFileError(file, problems);
   }
   const expectedId = basename(file).replace(/\.ts$/, '');
   if (parsed.data.id !== expectedId) {
-    throw new ScenarioFileError(file, [`id: "${parsed.data.id}" must match the file name "${expectedId}"`]);
+    throw new ScenarioFileError(file, [
+      `id: "${parsed.data.id}" must match the file name "${expectedId}"`,
+    ]);
   }
   return parsed.data;
 }
@@ -42,7 +46,11 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
       const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
       scenarios.push(validateScenario(file, module.default));
     } catch (e) {
-      errors.push(e instanceof ScenarioFileError ? e : new ScenarioFileError(file, [`cannot be loaded: ${(e as Error).message}`]));
+      errors.push(
+        e instanceof ScenarioFileError
+          ? e
+          : new ScenarioFileError(file, [`cannot be loaded: ${(e as Error).message}`]),
+      );
     }
   }
   if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => e.message).join('\n'));

@@ -10,7 +10,9 @@ export interface BalancerSpec {
 /** Renders an HAProxy config that behaves like a Classic ELB TCP listener. */
 export function renderHaproxyConfig(spec: BalancerSpec): string {
   const send = spec.proxyProtocol ? ' send-proxy' : '';
-  const servers = spec.instances.map((i) => `  server ${i.name} ${i.address}:${spec.instancePort}${send}`);
+  const servers = spec.instances.map(
+    (i) => `  server ${i.name} ${i.address}:${spec.instancePort}${send}`,
+  );
   return [
     'global',
     '  log stdout format raw local0',

@@ -14,7 +14,11 @@ async function contextTag(kind: ImageKind): Promise<string> {
   const dir = join(CONTAINERS_DIR, kind);
   const hash = createHash('sha256');
   for (const name of (await readdir(dir)).sort()) {
-    hash.update(name).update('\0').update(await readFile(join(dir, name))).update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(await readFile(join(dir, name)))
+      .update('\0');
   }
   return `proxyproof/${kind}:${hash.digest('hex').slice(0, 12)}`;
 }
@@ -23,12 +27,17 @@ async function contextTag(kind: ImageKind): Promise<string> {
  * Builds the image for `kind` from containers/<kind> unless an image for the
  * same context is already there, so a build happens once per change.
  */
-export async function ensureImage(kind: ImageKind, onBuild: (tag: string) => void): Promise<string> {
+export async function ensureImage(
+  kind: ImageKind,
+  onBuild: (tag: string) => void,
+): Promise<string> {
   const tag = await contextTag(kind);
   const client = await docker();
   if (await client.image.exists(ImageName.fromString(tag))) return tag;
   onBuild(tag);
-  await GenericContainer.fromDockerfile(join(CONTAINERS_DIR, kind)).build(tag, { deleteOnExit: false });
+  await GenericContainer.fromDockerfile(join(CONTAINERS_DIR, kind)).build(tag, {
+    deleteOnExit: false,
+  });
   return tag;
 }
 

@@ -43,13 +43,16 @@ export async function startLocalTopology(args: {
   const prefix = `proxyproof-${runId}-${scenario.id}`;
   const labels = { ...runLabels(runId), 'proxyproof.scenario': scenario.id };
   const client = await docker();
-  const track = (id: string, what: string) => teardown.defer(`remove ${what}`, () => removeContainer(id));
+  const track = (id: string, what: string) =>
+    teardown.defer(`remove ${what}`, () => removeContainer(id));
 
   const [internet, vpc] = await steps.run('creating networks', async () => {
     const nets = [];
     for (const role of ['internet', 'vpc']) {
       const net = await createNetwork(runId, `${prefix}-${role}`);
-      teardown.defer(`remove network ${net.name}`, () => client.network.remove(client.network.getById(net.id)));
+      teardown.defer(`remove network ${net.name}`, () =>
+        client.network.remove(client.network.getById(net.id)),
+      );
       nets.push(net);
     }
     return nets as [(typeof nets)[0], (typeof nets)[0]];
@@ -75,20 +78,22 @@ export async function startLocalTopology(args: {
     ),
   );
 
-  const captures: { instance: string; sidecar: CaptureSidecar }[] = await steps.run('starting captures', () =>
-    Promise.all(
-      backends.map(async (b) => ({
-        instance: b.name,
-        sidecar: await startCaptureSidecar({
-          image: images.capture,
-          name: `${prefix}-${b.name}-capture`,
-          backendContainerId: b.containerId,
-          port: scenario.balancer.instancePort,
-          labels,
-          onCreated: (id) => track(id, `${b.name} capture`),
-        }),
-      })),
-    ),
+  const captures: { instance: string; sidecar: CaptureSidecar }[] = await steps.run(
+    'starting captures',
+    () =>
+      Promise.all(
+        backends.map(async (b) => ({
+          instance: b.name,
+          sidecar: await startCaptureSidecar({
+            image: images.capture,
+            name: `${prefix}-${b.name}-capture`,
+            backendContainerId: b.containerId,
+            port: scenario.balancer.instancePort,
+            labels,
+            onCreated: (id) => track(id, `${b.name} capture`),
+          }),
+        })),
+      ),
   );
 
   const config = renderHaproxyConfig({

@@ -17,8 +17,12 @@ export async function createNetwork(runId: string, name: string): Promise<LocalN
     CheckDuplicate: true,
     Labels: runLabels(runId),
   });
-  const info = (await network.inspect()) as { Id: string; IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] } };
+  const info = (await network.inspect()) as {
+    Id: string;
+    IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
+  };
   const config = info.IPAM?.Config?.[0];
-  if (!config?.Subnet || !config.Gateway) throw new Error(`Docker gave network ${name} no subnet/gateway`);
+  if (!config?.Subnet || !config.Gateway)
+    throw new Error(`Docker gave network ${name} no subnet/gateway`);
   return { id: info.Id, name, subnet: config.Subnet, gateway: config.Gateway };
 }

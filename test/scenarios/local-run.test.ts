@@ -1,0 +1,135 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { sameAddress } from '../../harness/net/endpoint.ts';
+import type { RunEvents } from '../../harness/run/run-all.ts';
+import { runAll } from '../../harness/run/run-all.ts';
+import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
+import { loadScenarios } from '../../harness/scenario/load.ts';
+import type { Scenario } from '../../harness/scenario/schema.ts';
+import { leftovers } from '../support/docker-leftovers.ts';
+
+const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
+const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
+const quiet: RunEvents = {
+  runStarted() {},
+  building() {},
+  scenarioStarted() {},
+  step() {},
+  scenarioFinished() {},
+};
+
+let reportsDir: string;
+beforeAll(async () => {
+  reportsDir = await mkdtemp(join(tmpdir(), 'proxyproof-reports-'));
+});
+afterAll(() => rm(reportsDir, { recursive: true, force: true }));
+
+async function run(scenarios: Scenario[]): Promise<RunReport> {
+  const { report } = await runAll({
+    scenarios,
+    reportsDir,
+    signal: new AbortController().signal,
+    events: quiet,
+  });
+  return report;
+}
+
+const byId = (report: RunReport, id: string): ScenarioReport => {
+  const s = report.scenarios.find((x) => x.id === id);
+  if (!s) throw new Error(`no scenario ${id} in the report`);
+  return s;
+};
+
+describe('the shipped scenarios on local containers', () => {
+  let report: RunReport;
+  let written: RunReport;
+  beforeAll(async () => {
+    report = await run(await loadScenarios(SCENARIOS));
+    written = JSON.parse(
+      await readFile(join(reportsDir, 'latest', 'report.json'), 'utf8'),
+    ) as RunReport;
+  });
+
+  test('report.json is written and reports/latest points at it', () => {
+    expect(written.runId).toBe(report.runId);
+    expect(written.scenarios.map((s) => s.id).sort()).toEqual([
+      'classic-elb-policy-off',
+      'classic-elb-v1',
+    ]);
+  });
+
+  test('classic-elb-v1: every backend view is the client, and the client is not the balancer', () => {
+    const s = byId(written, 'classic-elb-v1');
+    expect(s.status).toBe('passed');
+    expect(s.connections).toHaveLength(6);
+    for (const c of s.connections) {
+      expect(c.wire?.source).not.toBeNull();
+      expect(c.backend).not.toBeNull();
+      expect(sameAddress(c.origin!.address, c.wire!.source!.address)).toBe(true);
+      expect(sameAddress(c.backend!.address, c.origin!.address)).toBe(true);
+      expect(c.backend!.port).toBe(c.origin!.port);
+      expect(sameAddress(c.origin!.address, c.balancer.address)).toBe(false);
+    }
+  });
+
+  test('classic-elb-policy-off: no header on the captured connection, the backend saw the balancer', () => {
+    const s = byId(written, 'classic-elb-policy-off');
+    expect(s.status).toBe('passed');
+    expect(s.connections).toHaveLength(4);
+    for (const c of s.connections) {
+      expect(c.wire).toBeNull();
+      expect(c.captured).not.toBeNull();
+      expect(sameAddress(c.backend!.address, c.balancer.address)).toBe(true);
+    }
+  });
+
+  test('the JUnit XML names both scenarios', async () => {
+    const xml = await readFile(join(reportsDir, report.runId, 'junit.xml'), 'utf8');
+    expect(xml).toContain('name="classic-elb-v1"');
+    expect(xml).toContain('name="classic-elb-policy-off"');
+  });
+
+  test('nothing the run started is left behind', async () => {
+    expect(await leftovers(report.runId)).toEqual({ containers: [], networks: [] });
+  });
+});
+
+describe('breaking the setup makes the scenario fail', () => {
+  test('classic-elb-v1 without send-proxy fails, saying the backend saw the balancer', async () => {
+    const [v1] = (await loadScenarios(SCENARIOS)).filter((s) => s.id === 'classic-elb-v1');
+    const broken = { ...v1!, balancer: { ...v1!.balancer, proxyProtocol: false } };
+    const report = await run([broken]);
+    const s = byId(report, 'classic-elb-v1');
+    expect(s.status).toBe('failed');
+    expect(s.reason).toMatch(/saw the balancer/);
+    expect(s.connections.every((c) => !c.verdict.ok)).toBe(true);
+    expect(await leftovers(report.runId)).toEqual({ containers: [], networks: [] });
+  });
+});
+
+describe('Ctrl-C mid-run', () => {
+  test('exits 130 and leaves no container or network behind', async () => {
+    const child = execa('node', [BIN, 'run', '--reports', reportsDir], {
+      reject: false,
+      all: true,
+    });
+    let runId = '';
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        runId ||= /proxyproof run (\S+):/.exec(stderr)?.[1] ?? '';
+        // Interrupt once containers exist: after the first backends are up.
+        if (runId && /starting backends/.test(stderr)) resolve();
+      });
+      child.once('exit', () => reject(new Error(`exited before the interrupt point:\n${stderr}`)));
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.all).toMatch(/interrupted: everything this run started has been removed/);
+    expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
+  });
+});

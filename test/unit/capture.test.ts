@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { readPcap, PcapFormatError } from '../../harness/capture/pcap.ts';
+import { headersAtStart } from '../../harness/capture/proxy-headers.ts';
+import { reassembleClientStreams } from '../../harness/capture/tcp-streams.ts';
+import { pcapFile, type Link, type Segment } from '../support/pcap-writer.ts';
+
+const decode = (file: Buffer) => reassembleClientStreams(readPcap(file)).map(headersAtStart);
+
+describe('a real capture: tcpdump -i any behind HAProxy send-proxy', () => {
+  // Expected values read from the same file with tcpdump -A, not with this code.
+  const connections = decode(
+    readFileSync(new URL('../fixtures/haproxy-send-proxy-v1.pcap', import.meta.url)),
+  );
+
+  test('lists each balancer-to-backend connection with the header it began with', () => {
+    expect(connections.map((c) => [c.connection.sport, c.headers[0]?.source?.port])).toEqual([
+      [48040, 50232],
+      [48054, 50254],
+      [48062, 50238],
+    ]);
+    for (const c of connections) {
+      expect(c.connection).toMatchObject({ src: '172.21.0.4', dst: '172.21.0.3', dport: 3306 });
+      expect(c.headers).toHaveLength(1);
+      expect(c.headers[0]).toMatchObject({
+        family: 'TCP4',
+        source: { address: '172.20.0.1' },
+        destination: { address: '172.20.0.2', port: 3306 },
+      });
+      expect(c.error).toBeNull();
+    }
+  });
+});
+
+const client = { src: '10.0.0.5', dst: '10.0.1.9', sport: 40000, dport: 3306 };
+const server = { src: client.dst, dst: client.src, sport: client.dport, dport: client.sport };
+const HEADER = 'PROXY TCP4 198.51.100.22 203.0.113.7 35646 3306\r\n';
+const ISN = 0xfffffff0; // close to wrap-around on purpose
+
+function handshake(c = client, s = server): Segment[] {
+  return [
+    { ...c, seq: ISN, flags: 'S' },
+    { ...s, seq: 7, flags: 'SA' },
+  ];
+}
+
+describe('TCP reassembly of what the client sent', () => {
+  test.each<Link>(['ethernet', 'sll', 'sll2', 'raw'])('reads %s frames', (link) => {
+    const [c] = decode(
+      pcapFile(link, [...handshake(), { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER }]),
+    );
+    expect(c?.headers[0]?.source).toEqual({ address: '198.51.100.22', port: 35646 });
+  });
+
+  test('orders out-of-order segments and drops retransmitted bytes, across sequence wrap-around', () => {
+    const split = 20;
+    const segments: Segment[] = [
+      ...handshake(),
+      { ...client, seq: (ISN + 1 + split) >>> 0, flags: 'PA', payload: HEADER.slice(split) },
+      { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER.slice(0, split + 5) },
+      { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER.slice(0, split) }, // retransmission
+    ];
+    const [c] = decode(pcapFile('ethernet', segments));
+    expect(c?.headers).toHaveLength(1);
+    expect(c?.headers[0]?.length).toBe(HEADER.length);
+  });
+
+  test('a hole in the sequence space is reported, not papered over', () => {
+    const segments: Segment[] = [
+      ...handshake(),
+      { ...client, seq: (ISN + 11) >>> 0, flags: 'PA', payload: HEADER.slice(10) },
+    ];
+    const [c] = decode(pcapFile('ethernet', segments));
+    expect(c?.headers).toEqual([]);
+    expect(c?.error?.code).toBe('CAPTURE_GAP');
+  });
+
+  test('two stacked headers are both extracted, in order', () => {
+    const second = 'PROXY TCP4 192.0.2.1 192.0.2.2 1111 2222\r\n';
+    const [c] = decode(
+      pcapFile('ethernet', [
+        ...handshake(),
+        { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER + second + 'mysql' },
+      ]),
+    );
+    expect(c?.headers.map((h) => h.source?.address)).toEqual(['198.51.100.22', '192.0.2.1']);
+  });
+
+  test('an invalid header is reported with its code', () => {
+    const [c] = decode(
+      pcapFile('ethernet', [
+        ...handshake(),
+        { ...client, seq: ISN + 1, flags: 'PA', payload: 'PROXY TCP4 1.2.3.4 5.6.7.8 99999 1\r\n' },
+      ]),
+    );
+    expect(c?.error?.code).toBe('V1_BAD_PORT');
+  });
+
+  test('connections are kept apart, IPv6 included, and server bytes are not mixed in', () => {
+    const v6 = { src: 'fd00::5', dst: 'fd00::9', sport: 40001, dport: 3306 };
+    const v6server = { src: v6.dst, dst: v6.src, sport: v6.dport, dport: v6.sport };
+    const segments: Segment[] = [
+      ...handshake(),
+      ...handshake(v6, v6server),
+      { ...server, seq: 8, flags: 'PA', payload: 'server greeting' },
+      { ...v6, seq: ISN + 1, flags: 'PA', payload: 'PROXY TCP6 fd00::1 fd00::2 5000 3306\r\n' },
+      { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER },
+    ];
+    const found = decode(pcapFile('sll2', segments));
+    expect(found.map((c) => [c.connection.src, c.headers[0]?.source?.address])).toEqual([
+      ['10.0.0.5', '198.51.100.22'],
+      ['fd00::5', 'fd00::1'],
+    ]);
+  });
+
+  test('a new SYN on a reused 4-tuple starts a new connection', () => {
+    const segments: Segment[] = [
+      ...handshake(),
+      { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER },
+      { ...client, seq: 5000, flags: 'S' },
+      { ...client, seq: 5001, flags: 'PA', payload: 'no header' },
+    ];
+    expect(decode(pcapFile('ethernet', segments)).map((c) => c.headers.length)).toEqual([1, 0]);
+  });
+
+  test('a file that is not a pcap is refused with a typed error', () => {
+    expect(() => readPcap(Buffer.from('this is not a capture file at all'))).toThrow(
+      PcapFormatError,
+    );
+  });
+});

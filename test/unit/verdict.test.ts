@@ -1,0 +1,189 @@
+import { judgeScenario } from '../../harness/evidence/scenario-verdict.ts';
+import type { Evidence, Observation } from '../../harness/evidence/types.ts';
+import { judgeConnection } from '../../harness/evidence/verdict.ts';
+import type { Scenario } from '../../harness/scenario/schema.ts';
+
+const HEADER_EXPECTED = { header: 'v1', backendSees: 'client' } as const;
+const POLICY_OFF = { header: 'none', backendSees: 'balancer' } as const;
+
+/** A connection where every view agrees that the client is 172.20.0.1:50222. */
+const agreeing: Observation = {
+  client: 'harness#1',
+  origin: { address: '172.20.0.1', port: 50222 },
+  balancer: { address: '172.21.0.4' },
+  wire: {
+    version: 1,
+    family: 'TCP4',
+    source: { address: '172.20.0.1', port: 50222 },
+    destination: { address: '172.20.0.2', port: 3306 },
+    raw: '50524f5859...',
+    count: 1,
+  },
+  captured: {
+    instance: 'backend-2',
+    connection: { src: '172.21.0.4', sport: 53660, dst: '172.21.0.2', dport: 3306 },
+  },
+  backend: {
+    address: '172.20.0.1',
+    port: 50222,
+    instance: 'backend-2',
+    user: 'proxyproof@172.20.0.1',
+  },
+  error: null,
+};
+
+/** The same session when the balancer sends no header. */
+const headerless: Observation = {
+  ...agreeing,
+  wire: null,
+  backend: {
+    address: '172.21.0.4',
+    port: 53660,
+    instance: 'backend-2',
+    user: 'proxyproof@172.21.0.4',
+  },
+};
+
+describe('connection verdict: origin = header source = backend, and not the balancer', () => {
+  test('passes when all views agree', () => {
+    expect(judgeConnection(HEADER_EXPECTED, agreeing)).toEqual({ ok: true, reasons: [] });
+  });
+
+  test('names the backend seeing the balancer when the header is missing', () => {
+    const v = judgeConnection(HEADER_EXPECTED, headerless);
+    expect(v.ok).toBe(false);
+    expect(v.reasons).toEqual([
+      'no PROXY header on the wire: the connection 172.21.0.4:53660 → backend-2 began without one',
+      'backend backend-2 saw the balancer (172.21.0.4:53660), not the client 172.20.0.1:50222',
+    ]);
+  });
+
+  test('names the header when its source is not the origin', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      wire: { ...agreeing.wire!, source: { address: '203.0.113.9', port: 50222 } },
+    });
+    expect(v.reasons).toEqual([
+      'header source 203.0.113.9:50222 differs from origin 172.20.0.1:50222',
+    ]);
+  });
+
+  test('names a backend that saw a third address', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      backend: { ...agreeing.backend!, address: '10.9.9.9' },
+    });
+    expect(v.reasons).toEqual([
+      'backend backend-2 saw 10.9.9.9:50222, not the client 172.20.0.1:50222',
+    ]);
+  });
+
+  test('flags stacked headers', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      wire: { ...agreeing.wire!, count: 2 },
+    });
+    expect(v.reasons).toEqual([
+      '2 stacked PROXY headers on one connection; exactly one was expected',
+    ]);
+  });
+
+  test('refuses to pass when the origin is the balancer itself', () => {
+    const same = { address: '172.21.0.4', port: 50222 };
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      origin: same,
+      wire: { ...agreeing.wire!, source: same },
+      backend: { ...agreeing.backend!, ...same },
+    });
+    expect(v.ok).toBe(false);
+    expect(v.reasons[0]).toMatch(/equals the balancer's vpc address/);
+  });
+
+  test('reports a session that failed at the backend', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      backend: null,
+      error: 'ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4',
+    });
+    expect(v.ok).toBe(false);
+    expect(v.reasons).toContain(
+      "the client's session failed: ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4",
+    );
+  });
+
+  test('reports a client that never connected', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      origin: null,
+      wire: null,
+      backend: null,
+      error: 'ECONNREFUSED',
+    });
+    expect(v).toEqual({
+      ok: false,
+      reasons: ['the client never reached the balancer: ECONNREFUSED'],
+    });
+  });
+});
+
+describe('connection verdict: policy off, the backend sees the balancer', () => {
+  test('passes when no header is on the captured connection and the backend saw the balancer', () => {
+    expect(judgeConnection(POLICY_OFF, headerless)).toEqual({ ok: true, reasons: [] });
+  });
+
+  test('fails when a header is on the wire', () => {
+    const v = judgeConnection(POLICY_OFF, { ...headerless, wire: agreeing.wire });
+    expect(v.reasons).toEqual([
+      'a PROXY v1 header was on the wire although none was expected: 50524f5859...',
+    ]);
+  });
+
+  test('does not take an empty capture as proof that no header was sent', () => {
+    const v = judgeConnection(POLICY_OFF, { ...headerless, captured: null });
+    expect(v.reasons).toEqual([
+      'the backend captures hold no connection for this session, so the absence of a header is unproven',
+    ]);
+  });
+
+  test('fails when the backend saw the client after all', () => {
+    const v = judgeConnection(POLICY_OFF, { ...headerless, backend: agreeing.backend });
+    expect(v.reasons).toEqual([
+      "backend backend-2 saw 172.20.0.1:50222, expected the balancer's vpc address 172.21.0.4",
+    ]);
+  });
+});
+
+describe('scenario verdict', () => {
+  const scenario: Scenario = {
+    id: 'x',
+    title: 'x',
+    balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+    backends: 1,
+    clients: { harness: 2 },
+    expect: HEADER_EXPECTED,
+  };
+  const ok: Evidence = { ...agreeing, verdict: { ok: true, reasons: [] } };
+  const bad: Evidence = {
+    ...headerless,
+    verdict: { ok: false, reasons: ['backend backend-2 saw the balancer'] },
+  };
+
+  test('fails with the count and the reasons when a connection fails', () => {
+    expect(judgeScenario(scenario, [ok, bad])).toEqual({
+      status: 'failed',
+      reason: '1 of 2 connections failed; harness#1: backend backend-2 saw the balancer',
+    });
+  });
+  test('fails when evidence is missing for a client', () => {
+    expect(judgeScenario(scenario, [ok])).toEqual({
+      status: 'failed',
+      reason: 'expected evidence for 2 connections, have 1',
+    });
+  });
+  test('passes and says what the header destination is', () => {
+    const r = judgeScenario(scenario, [ok, ok]);
+    expect(r.status).toBe('passed');
+    expect(r.reason).toMatch(/destination \(172\.20\.0\.2:3306\) is the balancer's listener/);
+  });
+});
