@@ -23,8 +23,6 @@ const config: Config = {
       ...shared,
       displayName: 'scenarios',
       testMatch: ['<rootDir>/test/scenarios/**/*.test.ts'],
-      // Containers: image builds on a first run take minutes.
-      testTimeout: 15 * 60_000,
     },
   ],
 };

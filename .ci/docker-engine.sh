@@ -19,6 +19,8 @@ fi
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   log "starting dockerd"
+  # A dockerd killed with the previous session leaves its pid file, and then refuses to start.
+  rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
   # setsid: the engine must outlive this script's process group.
   setsid nohup dockerd >/var/log/proxyproof-dockerd.log 2>&1 < /dev/null &
 fi

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Interrupted } from '../lifecycle/steps.ts';
 import { runAll } from '../run/run-all.ts';
 import { loadScenarios } from '../scenario/load.ts';
-import { DockerUnavailableError, docker } from '../topology/docker.ts';
+import { SetupError } from '../errors.ts';
+import { docker } from '../topology/docker.ts';
 import { consoleEvents } from './progress.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,10 +72,7 @@ program
 try {
   await program.parseAsync();
 } catch (e) {
-  const message =
-    e instanceof DockerUnavailableError || e instanceof AggregateError
-      ? e.message
-      : ((e as Error).stack ?? String(e));
+  const message = e instanceof SetupError ? e.message : ((e as Error).stack ?? String(e));
   process.stderr.write(`proxyproof: ${message}\n`);
   process.exitCode = 2;
 }

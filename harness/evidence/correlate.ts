@@ -7,6 +7,7 @@ import type { CaptureLocation, Observation, WireView } from './types.ts';
 export interface BackendCapture {
   instance: string;
   connections: CapturedConnection[];
+  droppedByKernel: number;
 }
 
 function wireView(c: CapturedConnection): WireView | null {
@@ -73,6 +74,7 @@ export function observe(
     balancer: { address: balancerVpcAddress },
     wire: found ? wireView(found.conn) : null,
     captured: found?.at ?? null,
+    captureDropped: captures.reduce((sum, c) => sum + c.droppedByKernel, 0),
     backend: probe.backend
       ? { ...probe.backend.host, instance: probe.backend.instance, user: probe.backend.user }
       : null,

@@ -41,6 +41,8 @@ export interface Observation {
   wire: WireView | null;
   /** The balancer-to-backend TCP connection that carried the session. */
   captured: CaptureLocation | null;
+  /** Packets the kernel dropped across the backend captures; a missing packet may then be a capture loss. */
+  captureDropped: number;
   /** From the backend's own PROCESSLIST. */
   backend: BackendView | null;
   /** The client's error, when the session failed. */

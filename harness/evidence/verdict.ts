@@ -17,6 +17,10 @@ export function judgeConnection(expect: Expectation, observation: Observation): 
   const reasons: string[] = [];
   const origin = formatEndpoint(o.origin);
   const balancer = o.balancer.address;
+  const lossNote =
+    o.captureDropped > 0
+      ? ` (the captures dropped ${o.captureDropped} packet(s), so this may be capture loss)`
+      : '';
 
   if (sameAddress(o.origin.address, balancer)) {
     reasons.push(
@@ -32,14 +36,14 @@ export function judgeConnection(expect: Expectation, observation: Observation): 
       );
     else if (!o.captured)
       reasons.push(
-        'the backend captures hold no connection for this session, so the absence of a header is unproven',
+        `the backend captures hold no connection for this session, so the absence of a header is unproven${lossNote}`,
       );
   } else {
     if (!o.wire) {
       reasons.push(
         o.captured
-          ? `no PROXY header on the wire: the connection ${formatEndpoint({ address: o.captured.connection.src, port: o.captured.connection.sport })} → ${o.captured.instance} began without one`
-          : `no PROXY header for origin ${origin} in any backend capture`,
+          ? `no PROXY header on the wire: the connection ${formatEndpoint({ address: o.captured.connection.src, port: o.captured.connection.sport })} → ${o.captured.instance} began without one${lossNote}`
+          : `no PROXY header for origin ${origin} in any backend capture${lossNote}`,
       );
     } else {
       if (o.wire.count > 1)

@@ -37,11 +37,11 @@ export async function runAll(opts: {
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   const runDir = join(opts.reportsDir, runId);
-  await mkdir(runDir, { recursive: true });
   opts.events.runStarted(runId, opts.scenarios);
+  const images = await ensureImages((tag) => opts.events.building(tag));
+  await mkdir(runDir, { recursive: true });
   const reports: ScenarioReport[] = [];
   try {
-    const images = await ensureImages((tag) => opts.events.building(tag));
     for (const [index, scenario] of opts.scenarios.entries()) {
       if (opts.signal.aborted) throw new Interrupted();
       opts.events.scenarioStarted(scenario, index);

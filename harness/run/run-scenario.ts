@@ -13,7 +13,11 @@ import { probeThroughBalancer } from '../probes/mysql-probe.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Images } from '../topology/images.ts';
-import { BACKEND_CREDENTIALS, startLocalTopology } from '../topology/local-topology.ts';
+import {
+  BACKEND_CREDENTIALS,
+  startLocalTopology,
+  type CollectedCapture,
+} from '../topology/local-topology.ts';
 
 export interface RunContext {
   runId: string;
@@ -24,9 +28,13 @@ export interface RunContext {
   announce: (scenario: string, step: string, millis?: number) => void;
 }
 
-async function decodeCapture(instance: string, file: string): Promise<BackendCapture> {
-  const streams = reassembleClientStreams(readPcap(await readFile(file)));
-  return { instance, connections: streams.map(headersAtStart) };
+async function decodeCapture(c: CollectedCapture): Promise<BackendCapture> {
+  const streams = reassembleClientStreams(readPcap(await readFile(c.file)));
+  return {
+    instance: c.instance,
+    connections: streams.map(headersAtStart),
+    droppedByKernel: c.droppedByKernel,
+  };
 }
 
 /**
@@ -61,7 +69,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
     const captures = await steps.run('decoding captures', () =>
-      Promise.all(files.map((f) => decodeCapture(f.instance, f.file))),
+      Promise.all(files.map(decodeCapture)),
     );
 
     connections = probes.map((probe) => {

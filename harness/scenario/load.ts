@@ -1,16 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SetupError } from '../errors.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
 /** A scenario file that cannot be run, with the file, the field and the problem. */
-export class ScenarioFileError extends Error {
+export class ScenarioFileError extends SetupError {
   constructor(
     readonly file: string,
     readonly problems: string[],
   ) {
     super(`${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ScenarioFileError';
   }
 }
 
@@ -53,6 +53,10 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
       );
     }
   }
-  if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => e.message).join('\n'));
+  if (errors.length > 0) {
+    throw new SetupError(
+      `${errors.length} scenario file(s) cannot be run:\n${errors.map((e) => e.message).join('\n')}`,
+    );
+  }
   return scenarios;
 }

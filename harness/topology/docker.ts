@@ -1,4 +1,5 @@
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
+import { SetupError } from '../errors.ts';
 
 // Ryuk's image cannot be pulled without a registry; proxyproof removes what it
 // starts itself (labels below, swept on every exit path).
@@ -6,14 +7,13 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 export const RUN_LABEL = 'proxyproof.run-id';
 
-export class DockerUnavailableError extends Error {
+export class DockerUnavailableError extends SetupError {
   constructor(cause: unknown) {
     super(
       'No Docker engine answers. proxyproof needs a running Docker engine ' +
         '(`docker info` must succeed; on Debian: apt-get install docker.io, then start dockerd). ' +
         `Cause: ${(cause as Error)?.message ?? String(cause)}`,
     );
-    this.name = 'DockerUnavailableError';
   }
 }
 

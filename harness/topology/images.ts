@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GenericContainer, ImageName } from 'testcontainers';
+import { SetupError } from '../errors.ts';
 import { docker } from './docker.ts';
 
 export type ImageKind = 'balancer' | 'backend' | 'capture';
 export type Images = Record<ImageKind, string>;
+
+/** Every Dockerfile in containers/ starts FROM this. */
+export const BASE_IMAGE = 'debian:bookworm-slim';
 
 export const CONTAINERS_DIR = new URL('../../containers/', import.meta.url).pathname;
 
@@ -35,10 +39,31 @@ export async function ensureImage(
   const client = await docker();
   if (await client.image.exists(ImageName.fromString(tag))) return tag;
   onBuild(tag);
+  await ensureBaseImage();
   await GenericContainer.fromDockerfile(join(CONTAINERS_DIR, kind)).build(tag, {
     deleteOnExit: false,
   });
   return tag;
+}
+
+let baseImage: Promise<void> | undefined;
+
+/** The base image, pulled if a registry answers; otherwise a message that says how to make it. */
+function ensureBaseImage(): Promise<void> {
+  baseImage ??= (async () => {
+    const client = await docker();
+    const name = ImageName.fromString(BASE_IMAGE);
+    if (await client.image.exists(name)) return;
+    try {
+      await client.image.pull(name);
+    } catch (e) {
+      throw new SetupError(
+        `${BASE_IMAGE} is not on this Docker engine and cannot be pulled (${(e as Error).message}). ` +
+          'Without a registry, make it from Debian packages with: bash .ci/base-image.sh',
+      );
+    }
+  })();
+  return baseImage;
 }
 
 export async function ensureImages(onBuild: (tag: string) => void): Promise<Images> {

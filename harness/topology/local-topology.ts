@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { GenericContainer, Wait } from 'testcontainers';
-import { startCaptureSidecar, type CaptureSidecar } from '../capture/sidecar.ts';
+import { startCaptureSidecar, type CaptureSidecar, type CaptureStats } from '../capture/sidecar.ts';
 import type { Teardown } from '../lifecycle/teardown.ts';
 import type { Steps } from '../lifecycle/steps.ts';
 import type { Endpoint } from '../net/endpoint.ts';
@@ -9,6 +9,11 @@ import { docker, removeContainer, runLabels } from './docker.ts';
 import { renderHaproxyConfig } from './haproxy-config.ts';
 import type { Images } from './images.ts';
 import { createNetwork } from './networks.ts';
+
+export interface CollectedCapture extends CaptureStats {
+  instance: string;
+  file: string;
+}
 
 export const BACKEND_CREDENTIALS = { user: 'proxyproof', password: 'proxyproof' };
 
@@ -22,8 +27,8 @@ export interface LocalTopology {
   /** The HAProxy config the balancer runs, kept as an artifact. */
   balancerConfig: string;
   backends: { name: string; address: string }[];
-  /** Stops every capture and writes `<dir>/<backend>.pcap`; returns instance → file. */
-  collectCaptures(dir: string): Promise<{ instance: string; file: string }[]>;
+  /** Stops every capture and writes `<dir>/<backend>.pcap`. */
+  collectCaptures(dir: string): Promise<CollectedCapture[]>;
 }
 
 /**
@@ -131,8 +136,7 @@ export async function startLocalTopology(args: {
       Promise.all(
         captures.map(async ({ instance, sidecar }) => {
           const file = join(dir, `${instance}.pcap`);
-          await sidecar.collect(file);
-          return { instance, file };
+          return { instance, file, ...(await sidecar.collect(file)) };
         }),
       ),
   };

@@ -12,6 +12,8 @@ import { leftovers } from '../support/docker-leftovers.ts';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
+// Per hook and test: Jest ignores testTimeout in project configs. A first run builds images.
+const CONTAINERS = 15 * 60_000;
 const quiet: RunEvents = {
   runStarted() {},
   building() {},
@@ -50,7 +52,7 @@ describe('the shipped scenarios on local containers', () => {
     written = JSON.parse(
       await readFile(join(reportsDir, 'latest', 'report.json'), 'utf8'),
     ) as RunReport;
-  });
+  }, CONTAINERS);
 
   test('report.json is written and reports/latest points at it', () => {
     expect(written.runId).toBe(report.runId);
@@ -97,39 +99,49 @@ describe('the shipped scenarios on local containers', () => {
 });
 
 describe('breaking the setup makes the scenario fail', () => {
-  test('classic-elb-v1 without send-proxy fails, saying the backend saw the balancer', async () => {
-    const [v1] = (await loadScenarios(SCENARIOS)).filter((s) => s.id === 'classic-elb-v1');
-    const broken = { ...v1!, balancer: { ...v1!.balancer, proxyProtocol: false } };
-    const report = await run([broken]);
-    const s = byId(report, 'classic-elb-v1');
-    expect(s.status).toBe('failed');
-    expect(s.reason).toMatch(/saw the balancer/);
-    expect(s.connections.every((c) => !c.verdict.ok)).toBe(true);
-    expect(await leftovers(report.runId)).toEqual({ containers: [], networks: [] });
-  });
+  test(
+    'classic-elb-v1 without send-proxy fails, saying the backend saw the balancer',
+    async () => {
+      const [v1] = (await loadScenarios(SCENARIOS)).filter((s) => s.id === 'classic-elb-v1');
+      const broken = { ...v1!, balancer: { ...v1!.balancer, proxyProtocol: false } };
+      const report = await run([broken]);
+      const s = byId(report, 'classic-elb-v1');
+      expect(s.status).toBe('failed');
+      expect(s.reason).toMatch(/saw the balancer/);
+      expect(s.connections.every((c) => !c.verdict.ok)).toBe(true);
+      expect(await leftovers(report.runId)).toEqual({ containers: [], networks: [] });
+    },
+    CONTAINERS,
+  );
 });
 
 describe('Ctrl-C mid-run', () => {
-  test('exits 130 and leaves no container or network behind', async () => {
-    const child = execa('node', [BIN, 'run', '--reports', reportsDir], {
-      reject: false,
-      all: true,
-    });
-    let runId = '';
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        runId ||= /proxyproof run (\S+):/.exec(stderr)?.[1] ?? '';
-        // Interrupt once containers exist: after the first backends are up.
-        if (runId && /starting backends/.test(stderr)) resolve();
+  test(
+    'exits 130 and leaves no container or network behind',
+    async () => {
+      const child = execa('node', [BIN, 'run', '--reports', reportsDir], {
+        reject: false,
+        all: true,
       });
-      child.once('exit', () => reject(new Error(`exited before the interrupt point:\n${stderr}`)));
-    });
-    child.kill('SIGINT');
-    const result = await child;
-    expect(result.exitCode).toBe(130);
-    expect(result.all).toMatch(/interrupted: everything this run started has been removed/);
-    expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
-  });
+      let runId = '';
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          runId ||= /proxyproof run (\S+):/.exec(stderr)?.[1] ?? '';
+          // Interrupt once containers exist: after the first backends are up.
+          if (runId && /starting backends/.test(stderr)) resolve();
+        });
+        child.once('exit', () =>
+          reject(new Error(`exited before the interrupt point:\n${stderr}`)),
+        );
+      });
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.exitCode).toBe(130);
+      expect(result.all).toMatch(/interrupted: everything this run started has been removed/);
+      expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
+    },
+    CONTAINERS,
+  );
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readPcap, PcapFormatError } from '../../harness/capture/pcap.ts';
 import { headersAtStart } from '../../harness/capture/proxy-headers.ts';
 import { reassembleClientStreams } from '../../harness/capture/tcp-streams.ts';
+import { droppedByKernel } from '../../harness/capture/sidecar.ts';
 import { pcapFile, type Link, type Segment } from '../support/pcap-writer.ts';
 
 const decode = (file: Buffer) => reassembleClientStreams(readPcap(file)).map(headersAtStart);
@@ -126,5 +127,16 @@ describe('TCP reassembly of what the client sent', () => {
     expect(() => readPcap(Buffer.from('this is not a capture file at all'))).toThrow(
       PcapFormatError,
     );
+  });
+});
+
+describe("tcpdump's closing statistics", () => {
+  test('the kernel drop count is read from what tcpdump printed', () => {
+    const out =
+      'tcpdump: data link type LINUX_SLL2\n50 packets captured\n57 packets received by filter\n2 packets dropped by kernel\n';
+    expect(droppedByKernel(out)).toBe(2);
+  });
+  test('missing statistics are an error, not zero drops', () => {
+    expect(() => droppedByKernel('tcpdump: killed')).toThrow(/did not report its statistics/);
   });
 });

@@ -29,6 +29,7 @@ const agreeing: Observation = {
     instance: 'backend-2',
     user: 'proxyproof@172.20.0.1',
   },
+  captureDropped: 0,
   error: null,
 };
 
@@ -137,6 +138,17 @@ describe('connection verdict: policy off, the backend sees the balancer', () => 
     expect(v.reasons).toEqual([
       'a PROXY v1 header was on the wire although none was expected: 50524f5859...',
     ]);
+  });
+
+  test("says when a missing packet may be the capture's own loss", () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...headerless,
+      captured: null,
+      captureDropped: 2,
+    });
+    expect(v.reasons[0]).toBe(
+      'no PROXY header for origin 172.20.0.1:50222 in any backend capture (the captures dropped 2 packet(s), so this may be capture loss)',
+    );
   });
 
   test('does not take an empty capture as proof that no header was sent', () => {
