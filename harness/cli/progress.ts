@@ -13,7 +13,7 @@ export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEven
       out.write(`proxyproof run ${runId}: ${scenarios.length} scenario(s)\n`);
     },
     building(tag) {
-      out.write(`building image ${tag} (first run only; a few minutes)\n`);
+      out.write(`building image ${tag} (first run only; it is reused until containers/ changes)\n`);
     },
     scenarioStarted(scenario, index) {
       out.write(`\n[${index + 1}/${total}] ${scenario.id}: ${scenario.title}\n`);
