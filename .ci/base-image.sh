@@ -6,6 +6,7 @@ set -euo pipefail
 
 IMAGE=debian:bookworm-slim
 log() { printf '[base-image] %s\n' "$*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
   log "$IMAGE present"
@@ -26,12 +27,7 @@ if [ -z "$mirror" ]; then
   exit 1
 fi
 
-if ! command -v debootstrap >/dev/null 2>&1; then
-  log "installing debootstrap"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq debootstrap >/dev/null
-fi
+ensure_command debootstrap debootstrap
 
 root=$(mktemp -d /tmp/proxyproof-rootfs.XXXXXX)
 trap 'rm -rf "$root"' EXIT

@@ -4,18 +4,14 @@
 set -euo pipefail
 
 log() { printf '[docker-engine] %s\n' "$*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 if docker info >/dev/null 2>&1; then
   log "engine already answering"
   exit 0
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  log "installing docker.io from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq docker.io >/dev/null
-fi
+ensure_command dockerd docker.io
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   log "starting dockerd"
