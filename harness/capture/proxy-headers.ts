@@ -1,4 +1,4 @@
-import { decodeV1 } from '../proxy-protocol/v1.ts';
+import { decodeProxyHeader } from '../proxy-protocol/decode.ts';
 import type { DecodeError, ProxyHeader } from '../proxy-protocol/types.ts';
 import type { ClientStream, ConnectionTuple } from './tcp-streams.ts';
 
@@ -15,7 +15,7 @@ export function headersAtStart(stream: ClientStream): CapturedConnection {
   const headers: ProxyHeader[] = [];
   let rest = stream.bytes;
   for (;;) {
-    const result = decodeV1(rest);
+    const result = decodeProxyHeader(rest);
     switch (result.kind) {
       case 'header':
         headers.push(result.header);

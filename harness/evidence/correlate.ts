@@ -1,5 +1,6 @@
 import type { CapturedConnection } from '../capture/proxy-headers.ts';
 import { sameAddress, type Endpoint } from '../net/endpoint.ts';
+import { isEndpoint } from '../proxy-protocol/types.ts';
 import type { ProbeResult } from '../probes/mysql-probe.ts';
 import type { CaptureLocation, Observation, WireView } from './types.ts';
 
@@ -15,9 +16,12 @@ function wireView(c: CapturedConnection): WireView | null {
   if (!first) return null;
   return {
     version: first.version,
+    command: first.command,
     family: first.family,
-    source: first.source,
-    destination: first.destination,
+    protocol: first.protocol,
+    source: isEndpoint(first.source) ? first.source : null,
+    destination: isEndpoint(first.destination) ? first.destination : null,
+    tlvs: first.tlvs,
     raw: c.headers.map((h) => h.hex).join(''),
     count: c.headers.length,
   };
@@ -38,12 +42,9 @@ function locate(
   for (const { instance, connections } of captures) {
     if (origin) {
       const conn = connections.find((c) => {
-        const src = c.headers[0]?.source;
+        const src = c.headers[0]?.source ?? null;
         return (
-          src !== undefined &&
-          src !== null &&
-          src.port === origin.port &&
-          sameAddress(src.address, origin.address)
+          isEndpoint(src) && src.port === origin.port && sameAddress(src.address, origin.address)
         );
       });
       if (conn) return { at: { instance, connection: conn.connection }, conn };

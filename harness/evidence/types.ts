@@ -1,14 +1,19 @@
 import type { Endpoint } from '../net/endpoint.ts';
 import type { ConnectionTuple } from '../capture/tcp-streams.ts';
+import type { AddressFamily, Command, Tlv, TransportProtocol } from '../proxy-protocol/types.ts';
 
 /** The PROXY header(s) captured at a backend for one client connection, decoded. */
 export interface WireView {
-  version: 1;
-  family: string;
+  version: 1 | 2;
+  command: Command;
+  family: AddressFamily;
+  protocol: TransportProtocol;
   /** The client as the balancer saw it. */
   source: Endpoint | null;
   /** The balancer's own listener address: what the client dialled. */
   destination: Endpoint | null;
+  /** v2 TLVs, decoded (CRC32C already verified). */
+  tlvs: Tlv[];
   /** The header bytes, hex. */
   raw: string;
   /** How many headers the connection began with; more than one is a stacking bug. */

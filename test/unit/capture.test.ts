@@ -3,8 +3,12 @@ import { readPcap, PcapFormatError } from '../../harness/capture/pcap.ts';
 import { headersAtStart } from '../../harness/capture/proxy-headers.ts';
 import { reassembleClientStreams } from '../../harness/capture/tcp-streams.ts';
 import { droppedByKernel } from '../../harness/capture/sidecar.ts';
+import type { Endpoint } from '../../harness/net/endpoint.ts';
+import { isEndpoint, type ProxyAddress } from '../../harness/proxy-protocol/types.ts';
 import { pcapFile, type Link, type Segment } from '../support/pcap-writer.ts';
 
+const endpoint = (a: ProxyAddress | null | undefined) =>
+  isEndpoint(a ?? null) ? (a as Endpoint) : null;
 const decode = (file: Buffer) => reassembleClientStreams(readPcap(file)).map(headersAtStart);
 
 describe('a real capture: tcpdump -i any behind HAProxy send-proxy', () => {
@@ -14,7 +18,9 @@ describe('a real capture: tcpdump -i any behind HAProxy send-proxy', () => {
   );
 
   test('lists each balancer-to-backend connection with the header it began with', () => {
-    expect(connections.map((c) => [c.connection.sport, c.headers[0]?.source?.port])).toEqual([
+    expect(
+      connections.map((c) => [c.connection.sport, endpoint(c.headers[0]?.source)?.port]),
+    ).toEqual([
       [48040, 50232],
       [48054, 50254],
       [48062, 50238],
@@ -23,7 +29,7 @@ describe('a real capture: tcpdump -i any behind HAProxy send-proxy', () => {
       expect(c.connection).toMatchObject({ src: '172.21.0.4', dst: '172.21.0.3', dport: 3306 });
       expect(c.headers).toHaveLength(1);
       expect(c.headers[0]).toMatchObject({
-        family: 'TCP4',
+        family: 'INET',
         source: { address: '172.20.0.1' },
         destination: { address: '172.20.0.2', port: 3306 },
       });
@@ -83,7 +89,10 @@ describe('TCP reassembly of what the client sent', () => {
         { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER + second + 'mysql' },
       ]),
     );
-    expect(c?.headers.map((h) => h.source?.address)).toEqual(['198.51.100.22', '192.0.2.1']);
+    expect(c?.headers.map((h) => endpoint(h.source)?.address)).toEqual([
+      '198.51.100.22',
+      '192.0.2.1',
+    ]);
   });
 
   test('an invalid header is reported with its code', () => {
@@ -107,7 +116,7 @@ describe('TCP reassembly of what the client sent', () => {
       { ...client, seq: ISN + 1, flags: 'PA', payload: HEADER },
     ];
     const found = decode(pcapFile('sll2', segments));
-    expect(found.map((c) => [c.connection.src, c.headers[0]?.source?.address])).toEqual([
+    expect(found.map((c) => [c.connection.src, endpoint(c.headers[0]?.source)?.address])).toEqual([
       ['10.0.0.5', '198.51.100.22'],
       ['fd00::5', 'fd00::1'],
     ]);

@@ -9,7 +9,9 @@ describe('PROXY v1 decoder (haproxy doc/proxy-protocol.txt 2.1)', () => {
       kind: 'header',
       header: {
         version: 1,
-        family: 'TCP4',
+        command: 'PROXY',
+        family: 'INET',
+        protocol: 'STREAM',
         source: { address: '198.51.100.22', port: 35646 },
         destination: { address: '203.0.113.7', port: 3306 },
         length: 49,
@@ -21,18 +23,18 @@ describe('PROXY v1 decoder (haproxy doc/proxy-protocol.txt 2.1)', () => {
     const r = decodeV1(bytes('PROXY TCP6 ::ffff:10.77.0.101 ::ffff:10.77.0.20 45212 3306\r\n'));
     expect(r).toMatchObject({
       kind: 'header',
-      header: { family: 'TCP6', source: { address: '::ffff:10.77.0.101', port: 45212 } },
+      header: { family: 'INET6', source: { address: '::ffff:10.77.0.101', port: 45212 } },
     });
   });
 
   test('UNKNOWN carries no addresses and ignores the rest of the line', () => {
     expect(decodeV1(bytes('PROXY UNKNOWN\r\n'))).toMatchObject({
       kind: 'header',
-      header: { family: 'UNKNOWN', source: null, length: 15 },
+      header: { family: 'UNSPEC', protocol: 'UNSPEC', source: null, length: 15 },
     });
     expect(decodeV1(bytes('PROXY UNKNOWN ffff::1 ffff::2 1 2\r\n'))).toMatchObject({
       kind: 'header',
-      header: { family: 'UNKNOWN' },
+      header: { family: 'UNSPEC' },
     });
   });
 
@@ -72,7 +74,7 @@ describe('PROXY v1 decoder (haproxy doc/proxy-protocol.txt 2.1)', () => {
 
   test('encode then decode gives the same header back', () => {
     const header = {
-      family: 'TCP4' as const,
+      family: 'INET' as const,
       source: { address: '10.0.0.1', port: 1234 },
       destination: { address: '10.0.0.2', port: 3306 },
     };

@@ -13,7 +13,10 @@ const agreeing: Observation = {
   balancer: { address: '172.21.0.4' },
   wire: {
     version: 1,
-    family: 'TCP4',
+    command: 'PROXY',
+    family: 'INET',
+    protocol: 'STREAM',
+    tlvs: [],
     source: { address: '172.20.0.1', port: 50222 },
     destination: { address: '172.20.0.2', port: 3306 },
     raw: '50524f5859...',
