@@ -1,8 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { readPcap } from '../capture/pcap.ts';
-import { headersAtStart } from '../capture/proxy-headers.ts';
-import { reassembleClientStreams } from '../capture/tcp-streams.ts';
+import { extractProxyHeaders } from '../capture/extract.ts';
 import { observe, type BackendCapture } from '../evidence/correlate.ts';
 import { judgeScenario } from '../evidence/scenario-verdict.ts';
 import type { Evidence } from '../evidence/types.ts';
@@ -29,12 +27,8 @@ export interface RunContext {
 }
 
 async function decodeCapture(c: CollectedCapture): Promise<BackendCapture> {
-  const streams = reassembleClientStreams(readPcap(await readFile(c.file)));
-  return {
-    instance: c.instance,
-    connections: streams.map(headersAtStart),
-    droppedByKernel: c.droppedByKernel,
-  };
+  const connections = extractProxyHeaders(await readFile(c.file));
+  return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel };
 }
 
 /**

@@ -65,7 +65,7 @@ function ipv6(s: Segment): Buffer {
 export type Link = 'ethernet' | 'sll' | 'sll2' | 'raw';
 const LINK_TYPES: Record<Link, number> = { ethernet: 1, raw: 101, sll: 113, sll2: 276 };
 
-function frame(link: Link, s: Segment): Buffer {
+export function frame(link: Link, s: Segment): Buffer {
   const v6 = s.src.includes(':');
   const ip = v6 ? ipv6(s) : ipv4(s);
   const etherType = v6 ? 0x86dd : 0x0800;
