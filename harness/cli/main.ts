@@ -6,6 +6,7 @@ import { loadScenarios } from '../scenario/load.ts';
 import { SetupError } from '../errors.ts';
 import { docker } from '../topology/docker.ts';
 import { consoleEvents } from './progress.ts';
+import { decode } from './decode.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -67,6 +68,18 @@ program
   .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
   .action(async (options: { scenarios: string; reports: string }) => {
     process.exitCode = await run(options);
+  });
+
+program
+  .command('decode')
+  .description(
+    'decode PROXY headers: every connection in a pcap/pcapng file, or one header given as hex',
+  )
+  .argument('[file]', 'a capture file (pcap or pcapng)')
+  .option('--hex <hex>', 'decode one header given as hex instead of a file')
+  .option('--format <format>', 'json (one object per line) or table', 'json')
+  .action(async (file: string | undefined, options: { hex?: string; format: string }) => {
+    process.exitCode = await decode(file, options);
   });
 
 try {
