@@ -10,6 +10,7 @@ import { Teardown } from '../lifecycle/teardown.ts';
 import { probeThroughBalancer } from '../probes/mysql-probe.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { BalancerSpec } from '../topology/haproxy-config.ts';
 import type { Images } from '../topology/images.ts';
 import {
   BACKEND_CREDENTIALS,
@@ -31,6 +32,12 @@ async function decodeCapture(c: CollectedCapture): Promise<BackendCapture> {
   return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel };
 }
 
+/** The scenario's balancer in HAProxy terms: the Classic ELB policy is send-proxy (v1). */
+function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
+  const { listenerPort, instancePort, proxyProtocol } = scenario.balancer;
+  return { listenerPort, instancePort, proxyProtocol: proxyProtocol ? 'v1' : 'none' };
+}
+
 /**
  * Runs one scenario on the local topology: start, connect, capture, decode,
  * judge; and always tear down what it started, whatever happened.
@@ -48,7 +55,9 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
   try {
     const topology = await startLocalTopology({
       runId: ctx.runId,
-      scenario,
+      name: scenario.id,
+      backends: scenario.backends,
+      balancer: balancerFor(scenario),
       images: ctx.images,
       teardown,
       steps,

@@ -1,17 +1,37 @@
-/** What the balancer must do, in ELB terms. */
+/** What the balancer must do, in ELB/NLB terms. */
 export interface BalancerSpec {
   listenerPort: number;
   instancePort: number;
-  /** ProxyProtocolPolicyType on the instance port: HAProxy's send-proxy (v1, as Classic ELB). */
-  proxyProtocol: boolean;
+  /**
+   * The PROXY header sent to instances: v1 as a Classic ELB with
+   * ProxyProtocolPolicyType (send-proxy), v2 as an NLB (send-proxy-v2), or none.
+   */
+  proxyProtocol: 'none' | 'v1' | 'v2';
+  /** HAProxy proxy-v2-options: TLVs added to v2 headers. */
+  v2Options?: ('crc32c' | 'unique-id' | 'authority')[];
+  /** Accept a PROXY header from clients (a balancer behind another proxy). */
+  acceptProxy?: boolean;
   instances: { name: string; address: string }[];
 }
 
-/** Renders an HAProxy config that behaves like a Classic ELB TCP listener. */
+function serverOptions(spec: BalancerSpec): string {
+  switch (spec.proxyProtocol) {
+    case 'none':
+      return '';
+    case 'v1':
+      return ' send-proxy';
+    case 'v2': {
+      const options = spec.v2Options ?? [];
+      return ` send-proxy-v2${options.length ? ` proxy-v2-options ${options.join(',')}` : ''}`;
+    }
+  }
+}
+
+/** Renders an HAProxy config that behaves like an ELB/NLB TCP listener. */
 export function renderHaproxyConfig(spec: BalancerSpec): string {
-  const send = spec.proxyProtocol ? ' send-proxy' : '';
+  const server = serverOptions(spec);
   const servers = spec.instances.map(
-    (i) => `  server ${i.name} ${i.address}:${spec.instancePort}${send}`,
+    (i) => `  server ${i.name} ${i.address}:${spec.instancePort}${server}`,
   );
   return [
     'global',
@@ -26,7 +46,11 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     '  timeout server 120s',
     '',
     `frontend listener_${spec.listenerPort}`,
-    `  bind :${spec.listenerPort}`,
+    `  bind :${spec.listenerPort}${spec.acceptProxy ? ' accept-proxy' : ''}`,
+    // The UNIQUE_ID TLV carries this; HAProxy sends none without a format.
+    ...(spec.v2Options?.includes('unique-id')
+      ? ['  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid']
+      : []),
     `  default_backend instances_${spec.instancePort}`,
     '',
     `backend instances_${spec.instancePort}`,

@@ -4,9 +4,8 @@ import { startCaptureSidecar, type CaptureSidecar, type CaptureStats } from '../
 import type { Teardown } from '../lifecycle/teardown.ts';
 import type { Steps } from '../lifecycle/steps.ts';
 import type { Endpoint } from '../net/endpoint.ts';
-import type { Scenario } from '../scenario/schema.ts';
 import { docker, removeContainer, runLabels } from './docker.ts';
-import { renderHaproxyConfig } from './haproxy-config.ts';
+import { renderHaproxyConfig, type BalancerSpec } from './haproxy-config.ts';
 import type { Images } from './images.ts';
 import { createNetwork } from './networks.ts';
 
@@ -39,14 +38,18 @@ export interface LocalTopology {
  */
 export async function startLocalTopology(args: {
   runId: string;
-  scenario: Scenario;
+  /** Names the containers and networks, e.g. the scenario id. */
+  name: string;
+  backends: number;
+  balancer: Omit<BalancerSpec, 'instances'>;
   images: Images;
   teardown: Teardown;
   steps: Steps;
 }): Promise<LocalTopology> {
-  const { runId, scenario, images, teardown, steps } = args;
-  const prefix = `proxyproof-${runId}-${scenario.id}`;
-  const labels = { ...runLabels(runId), 'proxyproof.scenario': scenario.id };
+  const { runId, name: topologyName, images, teardown, steps } = args;
+  const instancePort = args.balancer.instancePort;
+  const prefix = `proxyproof-${runId}-${topologyName}`;
+  const labels = { ...runLabels(runId), 'proxyproof.topology': topologyName };
   const client = await docker();
   const track = (id: string, what: string) =>
     teardown.defer(`remove ${what}`, () => removeContainer(id));
@@ -65,7 +68,7 @@ export async function startLocalTopology(args: {
 
   const backends = await steps.run('starting backends', () =>
     Promise.all(
-      Array.from({ length: scenario.backends }, async (_, i) => {
+      Array.from({ length: args.backends }, async (_, i) => {
         const name = `backend-${i + 1}`;
         const started = await new GenericContainer(images.backend)
           .withName(`${prefix}-${name}`)
@@ -73,7 +76,7 @@ export async function startLocalTopology(args: {
           .withLabels(labels)
           .withNetworkMode(vpc.name)
           .withEnvironment({ PROXY_PROTOCOL_NETWORKS: vpc.subnet })
-          .withCommand(['start-backend', `--port=${scenario.balancer.instancePort}`])
+          .withCommand(['start-backend', `--port=${instancePort}`])
           .withWaitStrategy(Wait.forLogMessage(/ready for connections/))
           .withStartupTimeout(90_000)
           .start();
@@ -93,7 +96,7 @@ export async function startLocalTopology(args: {
             image: images.capture,
             name: `${prefix}-${b.name}-capture`,
             backendContainerId: b.containerId,
-            port: scenario.balancer.instancePort,
+            port: instancePort,
             labels,
             onCreated: (id) => track(id, `${b.name} capture`),
           }),
@@ -101,12 +104,7 @@ export async function startLocalTopology(args: {
       ),
   );
 
-  const config = renderHaproxyConfig({
-    listenerPort: scenario.balancer.listenerPort,
-    instancePort: scenario.balancer.instancePort,
-    proxyProtocol: scenario.balancer.proxyProtocol,
-    instances: backends,
-  });
+  const config = renderHaproxyConfig({ ...args.balancer, instances: backends });
   const balancer = await steps.run('starting balancer', async () => {
     const started = await new GenericContainer(images.balancer)
       .withName(`${prefix}-balancer`)
@@ -127,7 +125,7 @@ export async function startLocalTopology(args: {
   });
 
   return {
-    listener: { address: balancer.internetAddress, port: scenario.balancer.listenerPort },
+    listener: { address: balancer.internetAddress, port: args.balancer.listenerPort },
     balancerVpcAddress: balancer.vpcAddress,
     vpcSubnet: vpc.subnet,
     balancerConfig: config,

@@ -10,7 +10,7 @@ describe('HAProxy config for a Classic ELB listener', () => {
     const cfg = renderHaproxyConfig({
       listenerPort: 3306,
       instancePort: 3306,
-      proxyProtocol: true,
+      proxyProtocol: 'v1',
       instances,
     });
     expect(cfg).toContain('  bind :3306\n');
@@ -19,11 +19,27 @@ describe('HAProxy config for a Classic ELB listener', () => {
     expect(cfg).toContain('  mode tcp\n');
   });
 
+  test('NLB v2 with TLV options, behind another proxy', () => {
+    const cfg = renderHaproxyConfig({
+      listenerPort: 3306,
+      instancePort: 3306,
+      proxyProtocol: 'v2',
+      v2Options: ['crc32c', 'unique-id', 'authority'],
+      acceptProxy: true,
+      instances,
+    });
+    expect(cfg).toContain('  bind :3306 accept-proxy\n');
+    expect(cfg).toContain(
+      '  server backend-1 172.21.0.2:3306 send-proxy-v2 proxy-v2-options crc32c,unique-id,authority\n',
+    );
+    expect(cfg).toMatch(/\n {2}unique-id-format \S+\n/);
+  });
+
   test('without the policy no server sends a header', () => {
     const cfg = renderHaproxyConfig({
       listenerPort: 13306,
       instancePort: 3307,
-      proxyProtocol: false,
+      proxyProtocol: 'none',
       instances,
     });
     expect(cfg).toContain('  bind :13306\n');
