@@ -46,6 +46,10 @@ export function judgeConnection(expect: Expectation, observation: Observation): 
           : `no PROXY header for origin ${origin} in any backend capture${lossNote}`,
       );
     } else {
+      const expectedVersion = expect.header === 'v1' ? 1 : 2;
+      if (o.wire.version !== expectedVersion) {
+        reasons.push(`a PROXY v${o.wire.version} header where v${expectedVersion} was expected`);
+      }
       if (o.wire.count > 1)
         reasons.push(
           `${o.wire.count} stacked PROXY headers on one connection; exactly one was expected`,

@@ -82,6 +82,14 @@ describe('connection verdict: origin = header source = backend, and not the bala
     ]);
   });
 
+  test('flags a header of the wrong version', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      wire: { ...agreeing.wire!, version: 2 },
+    });
+    expect(v.reasons).toEqual(['a PROXY v2 header where v1 was expected']);
+  });
+
   test('flags stacked headers', () => {
     const v = judgeConnection(HEADER_EXPECTED, {
       ...agreeing,
