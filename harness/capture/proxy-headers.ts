@@ -15,6 +15,10 @@ export function headersAtStart(stream: ClientStream): CapturedConnection {
   const headers: ProxyHeader[] = [];
   let rest = stream.bytes;
   for (;;) {
+    // A connection that sent nothing (more) carries no (further) header.
+    if (rest.length === 0 && !stream.truncated) {
+      return { connection: stream.connection, headers, error: null };
+    }
     const result = decodeProxyHeader(rest);
     switch (result.kind) {
       case 'header':

@@ -87,6 +87,27 @@ describe('the shipped scenarios on local containers', () => {
     }
   });
 
+  test('proxyproof decode on the backend pcaps lists each client connection separately', async () => {
+    const s = byId(written, 'classic-elb-v1');
+    const pcaps = s.artifacts.filter((a) => a.endsWith('.pcap'));
+    expect(pcaps).toHaveLength(2);
+    const lines: { connection: { sport: number }; headers: { source: { port: number } }[] }[] = [];
+    for (const pcap of pcaps) {
+      const { stdout } = await execa('node', [BIN, 'decode', join(reportsDir, report.runId, pcap)]);
+      lines.push(
+        ...stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as (typeof lines)[0]),
+      );
+    }
+    // One line per client connection, each with its own balancer-side port.
+    expect(lines.map((l) => l.headers[0]!.source.port).sort()).toEqual(
+      s.connections.map((c) => c.origin!.port).sort(),
+    );
+    expect(new Set(lines.map((l) => l.connection.sport)).size).toBe(lines.length);
+  });
+
   test('the JUnit XML names both scenarios', async () => {
     const xml = await readFile(join(reportsDir, report.runId, 'junit.xml'), 'utf8');
     expect(xml).toContain('name="classic-elb-v1"');

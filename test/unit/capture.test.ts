@@ -149,3 +149,10 @@ describe("tcpdump's closing statistics", () => {
     expect(() => droppedByKernel('tcpdump: killed')).toThrow(/did not report its statistics/);
   });
 });
+
+describe('connections without data', () => {
+  test('a connection that sent nothing has no header and no error', () => {
+    const [c] = decode(pcapFile('ethernet', handshake()));
+    expect(c).toMatchObject({ headers: [], error: null });
+  });
+});
