@@ -8,8 +8,8 @@ import type {
 } from '../proxy-protocol/types.ts';
 
 /** The JSON form of a header: what `proxyproof decode` prints. */
-function headerJson(h: ProxyHeader) {
-  const tlvs = (list: Tlv[]): unknown[] =>
+function headerJson(h: ProxyHeader, hex: string) {
+  const tlvs = (list: readonly Tlv[]): unknown[] =>
     list.map((t) => ({
       type: t.type,
       name: t.name,
@@ -27,7 +27,7 @@ function headerJson(h: ProxyHeader) {
     destination: h.destination,
     tlvs: tlvs(h.tlvs),
     length: h.length,
-    hex: h.hex,
+    hex,
   };
 }
 
@@ -38,17 +38,20 @@ export function connectionLines(connections: CapturedConnection[]): string[] {
     .map((c) =>
       JSON.stringify({
         connection: c.connection,
-        headers: c.headers.map(headerJson),
+        headers: c.headers.map((h) => headerJson(h, h.hex)),
         ...(c.error ? { error: c.error } : {}),
       }),
     );
 }
 
 /** `decode --hex`: the header, or an error object; ok says which exit code. */
-export function hexResult(result: DecodeResult): { ok: boolean; json: unknown } {
+export function hexResult(input: Buffer, result: DecodeResult): { ok: boolean; json: unknown } {
   switch (result.kind) {
     case 'header':
-      return { ok: true, json: headerJson(result.header) };
+      return {
+        ok: true,
+        json: headerJson(result.header, input.toString('hex', 0, result.header.length)),
+      };
     case 'invalid':
       return { ok: false, json: { error: result.error } };
     case 'incomplete':

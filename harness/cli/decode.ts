@@ -21,7 +21,8 @@ export async function decode(
       );
       return 1;
     }
-    const { ok, json } = hexResult(decodeProxyHeader(Buffer.from(text, 'hex')));
+    const input = Buffer.from(text, 'hex');
+    const { ok, json } = hexResult(input, decodeProxyHeader(input));
     process.stdout.write(
       `${options.format === 'table' ? JSON.stringify(json, null, 2) : JSON.stringify(json)}\n`,
     );

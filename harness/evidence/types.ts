@@ -13,7 +13,7 @@ export interface WireView {
   /** The balancer's own listener address: what the client dialled. */
   destination: Endpoint | null;
   /** v2 TLVs, decoded (CRC32C already verified). */
-  tlvs: Tlv[];
+  tlvs: readonly Tlv[];
   /** The header bytes, hex. */
   raw: string;
   /** How many headers the connection began with; more than one is a stacking bug. */

@@ -1,4 +1,5 @@
-import { isIPv4, isIPv6, SocketAddress } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { canonicalIPv6, isIPv4Text } from './ip.ts';
 
 /** An address and port as one party of a TCP connection saw it. */
 export interface Endpoint {
@@ -13,12 +14,10 @@ export interface Endpoint {
  */
 export function normaliseAddress(address: string): string {
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
-  if (isIPv4(bare)) return bare;
-  if (!isIPv6(bare)) return bare.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped?.[1] && isIPv4(mapped[1])) return mapped[1];
-  // SocketAddress parses and re-prints IPv6 in its compressed, lower-case form.
-  return new SocketAddress({ address: bare, family: 'ipv6' }).address;
+  if (isIPv4Text(bare)) return bare;
+  const v6 = canonicalIPv6(bare);
+  if (v6 === null) return bare.toLowerCase();
+  return v6.startsWith('::ffff:') && isIPv4Text(v6.slice(7)) ? v6.slice(7) : v6;
 }
 
 export function sameAddress(a: string, b: string): boolean {

@@ -39,7 +39,7 @@ export interface SslValue {
   clientSsl: boolean;
   clientCertConn: boolean;
   clientCertSess: boolean;
-  subTlvs: Tlv[];
+  subTlvs: readonly Tlv[];
 }
 
 /** A decoded PROXY protocol header, v1 or v2. */
@@ -52,12 +52,13 @@ export interface ProxyHeader {
   source: ProxyAddress | null;
   /** The proxy's own listener: the address and port the client dialled. */
   destination: ProxyAddress | null;
-  tlvs: Tlv[];
-  /** Bytes the header occupies at the start of the stream. */
+  tlvs: readonly Tlv[];
+  /** Bytes the header occupies at the start of the input: they are `input.subarray(0, length)`. */
   length: number;
-  /** The header bytes, hex. */
-  hex: string;
 }
+
+/** The TLV list of every header without TLVs (v1 always): shared, never mutated. */
+export const NO_TLVS: readonly Tlv[] = Object.freeze([]);
 
 /** A decode failure with a stable code and a sentence for people. */
 export interface DecodeError {

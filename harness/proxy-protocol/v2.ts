@@ -1,7 +1,10 @@
 import { crc32c } from './crc32c.ts';
 import { encodeTlvs, parseTlvs, type RawTlv } from './tlv.ts';
+import { addressBytes, formatIPv4, formatIPv6 } from '../net/ip.ts';
 import {
   invalid,
+  NO_TLVS,
+  type Tlv,
   type AddressFamily,
   type Command,
   type DecodeResult,
@@ -17,6 +20,8 @@ export const V2_SIGNATURE = Buffer.from([
   0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a,
 ]);
 const FIXED = 16;
+const INCOMPLETE: DecodeResult = { kind: 'incomplete' };
+const ABSENT: DecodeResult = { kind: 'absent' };
 const UNIX_PATH = 108;
 
 const FAMILIES: Record<number, [AddressFamily, TransportProtocol]> = {
@@ -37,58 +42,39 @@ export function startsLikeV2(bytes: Uint8Array): boolean {
   return true;
 }
 
-function ipv6Text(b: Buffer, at: number): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(at + i).toString(16));
-  // The longest run of zero groups (two or more) collapses to "::" (RFC 5952).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+function unixPath(b: Uint8Array, at: number): string {
+  let end = at;
+  while (end < at + UNIX_PATH && b[end] !== 0) end++;
+  return Buffer.from(b.buffer, b.byteOffset + at, end - at).toString('utf8');
 }
 
-function unixPath(b: Buffer, at: number): string {
-  const end = b.indexOf(0, at);
-  return b.toString('utf8', at, end < 0 || end > at + UNIX_PATH ? at + UNIX_PATH : end);
-}
-
-function addresses(family: AddressFamily, b: Buffer): [ProxyAddress, ProxyAddress] | null {
+function addresses(
+  family: AddressFamily,
+  b: Uint8Array,
+): [ProxyAddress, ProxyAddress] | [null, null] {
   const at = FIXED;
   switch (family) {
     case 'INET':
       return [
-        {
-          address: `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`,
-          port: b.readUInt16BE(at + 8),
-        },
-        {
-          address: `${b[at + 4]}.${b[at + 5]}.${b[at + 6]}.${b[at + 7]}`,
-          port: b.readUInt16BE(at + 10),
-        },
+        { address: formatIPv4(b, at), port: (b[at + 8]! << 8) | b[at + 9]! },
+        { address: formatIPv4(b, at + 4), port: (b[at + 10]! << 8) | b[at + 11]! },
       ];
     case 'INET6':
       return [
-        { address: ipv6Text(b, at), port: b.readUInt16BE(at + 32) },
-        { address: ipv6Text(b, at + 16), port: b.readUInt16BE(at + 34) },
+        { address: formatIPv6(b, at), port: (b[at + 32]! << 8) | b[at + 33]! },
+        { address: formatIPv6(b, at + 16), port: (b[at + 34]! << 8) | b[at + 35]! },
       ];
     case 'UNIX':
       return [{ path: unixPath(b, at) }, { path: unixPath(b, at + UNIX_PATH) }];
     case 'UNSPEC':
-      return null;
+      return [null, null];
   }
 }
 
 /** Decodes a v2 header at the start of `bytes`, strictly as the spec says. */
-export function decodeV2(bytes: Uint8Array): DecodeResult {
-  if (!startsLikeV2(bytes)) return { kind: 'absent' };
-  if (bytes.length < FIXED) return { kind: 'incomplete' };
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function decodeV2(b: Uint8Array): DecodeResult {
+  if (!startsLikeV2(b)) return ABSENT;
+  if (b.length < FIXED) return INCOMPLETE;
 
   const verCmd = b[12]!;
   if (verCmd >> 4 !== 2)
@@ -105,49 +91,39 @@ export function decodeV2(bytes: Uint8Array): DecodeResult {
       `family/protocol byte 0x${famByte.toString(16).padStart(2, '0')} is not defined`,
     );
   const [family, protocol] = fam;
-  const declared = b.readUInt16BE(14);
+  const declared = (b[14]! << 8) | b[15]!;
   const length = FIXED + declared;
-  if (b.length < length) return { kind: 'incomplete' };
-  const header = b.subarray(0, length);
+  if (b.length < length) return INCOMPLETE;
   const addressBlock = ADDRESS_BLOCK[family];
 
-  let tlvStart: number;
-  if (command === 'PROXY') {
-    if (declared < addressBlock) {
-      return invalid(
-        'V2_SHORT_ADDRESS',
-        `length ${declared} is shorter than the ${addressBlock}-byte ${family} address block`,
-      );
-    }
-    tlvStart = FIXED + addressBlock;
-  } else {
+  let tlvs: readonly Tlv[] = NO_TLVS;
+  let tlvStart = FIXED + addressBlock;
+  if (command === 'PROXY' && declared < addressBlock) {
+    return invalid(
+      'V2_SHORT_ADDRESS',
+      `length ${declared} is shorter than the ${addressBlock}-byte ${family} address block`,
+    );
+  }
+  if (command === 'LOCAL') {
     // LOCAL: addresses are ignored (spec 2.2). AWS NLB health checks declare
     // INET yet carry TLVs straight after the fixed part, so that reading wins
     // when it fills the declared length exactly; otherwise skip the block.
     tlvStart =
-      parseTlvs(header.subarray(FIXED)).ok || declared < addressBlock
+      declared < addressBlock || parseTlvs(view(b, FIXED, length)).ok
         ? FIXED
         : FIXED + addressBlock;
   }
-  const parsed = parseTlvs(header.subarray(tlvStart));
-  if (!parsed.ok) return { kind: 'invalid', error: parsed.error };
-
-  if (parsed.crcOffset !== null) {
-    const at = tlvStart + parsed.crcOffset;
-    const expected = header.readUInt32BE(at);
-    const zeroed = Buffer.from(header);
-    zeroed.writeUInt32BE(0, at);
-    const actual = crc32c(zeroed);
-    if (actual !== expected) {
-      return invalid(
-        'V2_CRC_MISMATCH',
-        `CRC32C is 0x${expected.toString(16).padStart(8, '0')}, the header computes to 0x${actual.toString(16).padStart(8, '0')}`,
-      );
+  if (tlvStart < length) {
+    const header = view(b, 0, length);
+    const parsed = parseTlvs(header.subarray(tlvStart));
+    if (!parsed.ok) return { kind: 'invalid', error: parsed.error };
+    if (parsed.crcOffset !== null) {
+      const mismatch = crcMismatch(header, tlvStart + parsed.crcOffset);
+      if (mismatch) return mismatch;
     }
+    tlvs = parsed.tlvs;
   }
-
-  const [source, destination] =
-    command === 'PROXY' ? (addresses(family, header) ?? [null, null]) : [null, null];
+  const [source, destination] = command === 'PROXY' ? addresses(family, b) : [null, null];
   const result: ProxyHeader = {
     version: 2,
     command,
@@ -155,25 +131,30 @@ export function decodeV2(bytes: Uint8Array): DecodeResult {
     protocol,
     source,
     destination,
-    tlvs: parsed.tlvs,
+    tlvs,
     length,
-    hex: header.toString('hex'),
   };
   return { kind: 'header', header: result };
 }
 
-function ipv6Bytes(address: string): Buffer {
-  const [head = '', tail] = address.split('::');
-  const part = (x: string) => (x ? x.split(':') : []);
-  const left = part(head);
-  const right = tail === undefined ? [] : part(tail);
-  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  const b = Buffer.alloc(16);
-  groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
-  return b;
+const view = (b: Uint8Array, start: number, end: number) =>
+  Buffer.from(b.buffer, b.byteOffset + start, end - start);
+
+/** The checksum is over the whole header with its own four bytes zeroed. */
+function crcMismatch(header: Buffer, at: number): DecodeResult | null {
+  const expected = header.readUInt32BE(at);
+  const zeroed = Buffer.from(header);
+  zeroed.writeUInt32BE(0, at);
+  const actual = crc32c(zeroed);
+  if (actual === expected) return null;
+  const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+  return invalid(
+    'V2_CRC_MISMATCH',
+    `CRC32C is ${hex8(expected)}, the header computes to ${hex8(actual)}`,
+  );
 }
 
-function addressBytes(
+function addressBlockBytes(
   family: AddressFamily,
   source: ProxyAddress | null,
   destination: ProxyAddress | null,
@@ -184,17 +165,11 @@ function addressBytes(
     b.write(source.path, 0, UNIX_PATH, 'utf8');
     b.write(destination.path, UNIX_PATH, UNIX_PATH, 'utf8');
   } else if ('address' in source && 'address' in destination) {
-    if (family === 'INET') {
-      Buffer.from(source.address.split('.').map(Number)).copy(b, 0);
-      Buffer.from(destination.address.split('.').map(Number)).copy(b, 4);
-      b.writeUInt16BE(source.port, 8);
-      b.writeUInt16BE(destination.port, 10);
-    } else {
-      ipv6Bytes(source.address).copy(b, 0);
-      ipv6Bytes(destination.address).copy(b, 16);
-      b.writeUInt16BE(source.port, 32);
-      b.writeUInt16BE(destination.port, 34);
-    }
+    const size = family === 'INET' ? 4 : 16;
+    b.set(addressBytes(source.address), 0);
+    b.set(addressBytes(destination.address), size);
+    b.writeUInt16BE(source.port, 2 * size);
+    b.writeUInt16BE(destination.port, 2 * size + 2);
   }
   return b;
 }
@@ -221,7 +196,7 @@ export function encodeV2(h: V2Input): Buffer {
     throw new RangeError(`no v2 family byte for ${h.family}/${h.protocol}`);
   const addrs = h.omitAddresses
     ? Buffer.alloc(0)
-    : addressBytes(h.family, h.source ?? null, h.destination ?? null);
+    : addressBlockBytes(h.family, h.source ?? null, h.destination ?? null);
   const crc: RawTlv[] = h.crc32c ? [{ type: TLV.CRC32C, value: Buffer.alloc(4) }] : [];
   const tlvs = encodeTlvs([...(h.tlvs ?? []), ...crc]);
   const fixed = Buffer.alloc(4);
