@@ -25,6 +25,18 @@ export function judgeScenario(
       reason: `${failing.length} of ${evidence.length} connections failed; ${first.client}: ${first.verdict.reasons.join('; ')}`,
     };
   }
+  if (scenario.expect.allBackendsServe) {
+    const served = new Set(evidence.flatMap((e) => (e.backend ? [e.backend.instance] : [])));
+    const idle = Array.from({ length: scenario.backends }, (_, i) => `backend-${i + 1}`).filter(
+      (b) => !served.has(b),
+    );
+    if (idle.length > 0) {
+      return {
+        status: 'failed',
+        reason: `every backend should serve, but ${idle.join(', ')} received none of the ${evidence.length} connections`,
+      };
+    }
+  }
   if (scenario.expect.backendSees === 'balancer') {
     const balancer = evidence[0]!.balancer.address;
     return {

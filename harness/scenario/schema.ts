@@ -8,6 +8,8 @@ export const ExpectationSchema = z
     header: z.enum(['v1', 'none']),
     /** Whose address the backend must report for the session. */
     backendSees: z.enum(['client', 'balancer']),
+    /** Every backend must serve at least one connection (round-robin really spreads). */
+    allBackendsServe: z.boolean().optional(),
   })
   .strict();
 

@@ -54,12 +54,26 @@ describe('the shipped scenarios on local containers', () => {
     ) as RunReport;
   }, CONTAINERS);
 
-  test('report.json is written and reports/latest points at it', () => {
+  test('report.json is written, reports/latest points at it, every scenario file is in it', async () => {
     expect(written.runId).toBe(report.runId);
-    expect(written.scenarios.map((s) => s.id).sort()).toEqual([
-      'classic-elb-policy-off',
-      'classic-elb-v1',
-    ]);
+    const ids = (await loadScenarios(SCENARIOS)).map((x) => x.id).sort();
+    expect(written.scenarios.map((x) => x.id).sort()).toEqual(ids);
+  });
+
+  test('every shipped scenario passes', () => {
+    const failed = written.scenarios.filter((x) => x.status !== 'passed');
+    expect(failed.map((x) => `${x.id}: ${x.reason}`)).toEqual([]);
+  });
+
+  test('two-backends: both instances served, each connection seen as its own client', () => {
+    const s = byId(written, 'two-backends');
+    expect(new Set(s.connections.map((c) => c.backend?.instance))).toEqual(
+      new Set(['backend-1', 'backend-2']),
+    );
+    for (const c of s.connections)
+      expect(
+        sameAddress(c.backend!.address, c.origin!.address) && c.backend!.port === c.origin!.port,
+      ).toBe(true);
   });
 
   test('classic-elb-v1: every backend view is the client, and the client is not the balancer', () => {

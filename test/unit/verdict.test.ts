@@ -204,6 +204,18 @@ describe('scenario verdict', () => {
       reason: 'expected evidence for 2 connections, have 1',
     });
   });
+  test('fails when a backend served nothing although all should', () => {
+    const spread = {
+      ...scenario,
+      backends: 2,
+      expect: { ...HEADER_EXPECTED, allBackendsServe: true },
+    };
+    expect(judgeScenario(spread, [ok, ok])).toEqual({
+      status: 'failed',
+      reason: 'every backend should serve, but backend-1 received none of the 2 connections',
+    });
+  });
+
   test('passes and says what the header destination is', () => {
     const r = judgeScenario(scenario, [ok, ok]);
     expect(r.status).toBe('passed');
