@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import tar from 'tar-stream';
+import { docker } from '../topology/docker.ts';
 import { readPcap } from './pcap.ts';
 import { decodeTcpSegment } from './packet.ts';
 
@@ -98,10 +99,14 @@ async function catchUp(
   );
 }
 
+/** A stopped container's whole output; not followed, so it always ends. */
 async function logText(container: StartedTestContainer): Promise<string> {
-  let text = '';
-  for await (const chunk of await container.logs()) text += String(chunk);
-  return text;
+  const client = await docker();
+  const raw = await client.container.dockerode
+    .getContainer(container.getId())
+    .logs({ stdout: true, stderr: true, follow: false });
+  // Multiplexed frames carry 8-byte headers; the text lines between them are intact.
+  return raw.toString('latin1');
 }
 
 /** tcpdump's closing statistics: "N packets dropped by kernel". */

@@ -4,7 +4,7 @@ import { Interrupted } from '../lifecycle/steps.ts';
 import { runAll } from '../run/run-all.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { SetupError } from '../errors.ts';
-import { docker } from '../topology/docker.ts';
+import { docker, sweepRun } from '../topology/docker.ts';
 import { consoleEvents } from './progress.ts';
 import { decode } from './decode.ts';
 
@@ -26,7 +26,7 @@ async function run(options: { scenarios: string; reports: string }): Promise<num
       controller.abort();
     } else {
       process.stderr.write(
-        'forced exit: containers may remain; remove with docker rm -f $(docker ps -aq --filter label=proxyproof.run-id)\n',
+        'forced exit: containers may remain; remove them with: npx proxyproof clean\n',
       );
       process.exit(130);
     }
@@ -34,19 +34,35 @@ async function run(options: { scenarios: string; reports: string }): Promise<num
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // If the run ever stalls on a promise nothing will settle, Node exits on an
+  // empty event loop; that must read as a failure and still clean up.
+  let runId: string | undefined;
+  let finished = false;
+  process.exitCode = 70;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    process.stderr.write(
+      'proxyproof: internal error: the run stopped with work unfinished; removing its containers\n',
+    );
+    if (runId) void sweepRun(runId);
+  });
+
+  const events = consoleEvents();
   try {
     const { report, dir } = await runAll({
       scenarios,
       reportsDir: options.reports,
       signal: controller.signal,
-      events: consoleEvents(),
+      events: { ...events, runStarted: (id, list) => ((runId = id), events.runStarted(id, list)) },
     });
+    finished = true;
     const { passed, failed, skipped } = report.summary;
     process.stderr.write(
       `\n${passed} passed, ${failed} failed, ${skipped} skipped\nreport: ${dir}/report.json\n`,
     );
     return failed > 0 ? 1 : 0;
   } catch (e) {
+    finished = true;
     if (e instanceof Interrupted) {
       process.stderr.write('interrupted: everything this run started has been removed\n');
       return 130;
@@ -68,6 +84,16 @@ program
   .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
   .action(async (options: { scenarios: string; reports: string }) => {
     process.exitCode = await run(options);
+  });
+
+program
+  .command('clean')
+  .description(
+    'remove every container and network any proxyproof run left behind (e.g. after kill -9)',
+  )
+  .action(async () => {
+    const { containers, networks } = await sweepRun();
+    process.stdout.write(`removed ${containers} container(s) and ${networks} network(s)\n`);
   });
 
 program

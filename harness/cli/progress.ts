@@ -21,6 +21,9 @@ export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEven
     step(_scenario, step, millis) {
       if (millis !== undefined) out.write(`      ${step} ${paint(2, seconds(millis))}\n`);
     },
+    warn(scenario, message) {
+      out.write(`  ${paint(33, '!')} ${scenario}: ${message}\n`);
+    },
     scenarioFinished(report) {
       const mark =
         report.status === 'passed'

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2';
 import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
@@ -20,6 +21,8 @@ export interface ProbeResult {
 const WHO_AM_I =
   'SELECT p.HOST AS host, USER() AS user, @@hostname AS instance ' +
   'FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()';
+
+const PROBE_TIMEOUT_MS = 15_000;
 
 interface WhoAmIRow {
   host: string;
@@ -62,9 +65,19 @@ function openProbe(client: string, target: Endpoint, credentials: Credentials) {
   });
   connection.on('error', () => undefined); // reported through the query's rejection
 
-  const result: Promise<ProbeResult> = connection
-    .promise()
-    .query(WHO_AM_I)
+  // mysql2 can wait forever on a server that broke the protocol (e.g. answered
+  // a PROXY header it did not expect); a probe always ends.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)),
+      PROBE_TIMEOUT_MS,
+    );
+  });
+  const result: Promise<ProbeResult> = Promise.race([
+    connection.promise().query(WHO_AM_I),
+    deadline,
+  ])
     .then(([rows]) => {
       const row = (rows as WhoAmIRow[])[0];
       const host = row ? parseHostPort(row.host) : null;
@@ -87,14 +100,15 @@ function openProbe(client: string, target: Endpoint, credentials: Credentials) {
       origin,
       backend: null,
       error: e.code ? `${e.code}: ${e.message}` : e.message,
-    }));
+    }))
+    .finally(() => clearTimeout(timer));
 
   return {
     result,
+    // A polite COM_QUIT, but never waiting on a server that stopped answering.
     close: () =>
-      connection
-        .promise()
-        .end()
-        .catch(() => connection.destroy()),
+      Promise.race([connection.promise().end(), sleep(2_000)])
+        .catch(() => undefined)
+        .finally(() => connection.destroy()),
   };
 }

@@ -14,6 +14,7 @@ export interface RunEvents {
   building(tag: string): void;
   scenarioStarted(scenario: Scenario, index: number): void;
   step: RunContext['announce'];
+  warn: RunContext['warn'];
   scenarioFinished(report: ScenarioReport): void;
 }
 
@@ -51,6 +52,7 @@ export async function runAll(opts: {
         runDir,
         signal: opts.signal,
         announce: opts.events.step,
+        warn: opts.events.warn,
       });
       reports.push(report);
       opts.events.scenarioFinished(report);

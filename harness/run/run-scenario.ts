@@ -25,6 +25,8 @@ export interface RunContext {
   runDir: string;
   signal: AbortSignal;
   announce: (scenario: string, step: string, millis?: number) => void;
+  /** Something went wrong that does not change the verdict (the run's sweep retries cleanup). */
+  warn: (scenario: string, message: string) => void;
 }
 
 async function decodeCapture(c: CollectedCapture): Promise<BackendCapture> {
@@ -90,7 +92,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     const failures = await steps
       .run('cleaning up', () => teardown.run())
       .catch(() => teardown.run());
-    if (failures.length > 0) ctx.announce(scenario.id, `cleanup problems: ${failures.join('; ')}`);
+    if (failures.length > 0) ctx.warn(scenario.id, `cleanup problems: ${failures.join('; ')}`);
   }
   return {
     id: scenario.id,

@@ -42,12 +42,13 @@ export async function removeContainer(id: string): Promise<void> {
 }
 
 /**
- * Removes every container and network a run created, found by its label. The
- * last line of defence: it also catches what was created but not yet registered.
+ * Removes every container and network a run created, found by its label (all
+ * runs' when no id is given). The last line of defence: it also catches what was
+ * created but not yet registered, and what a killed run left.
  */
-export async function sweepRun(runId: string): Promise<{ containers: number; networks: number }> {
+export async function sweepRun(runId?: string): Promise<{ containers: number; networks: number }> {
   const c = await docker();
-  const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
+  const filters = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
   const containers = await c.container.dockerode.listContainers({ all: true, filters });
   await Promise.all(containers.map((info) => removeContainer(info.Id)));
   const networks = await c.container.dockerode.listNetworks({ filters });

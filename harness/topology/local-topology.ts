@@ -7,11 +7,36 @@ import type { Endpoint } from '../net/endpoint.ts';
 import { docker, removeContainer, runLabels } from './docker.ts';
 import { renderHaproxyConfig, type BalancerSpec } from './haproxy-config.ts';
 import type { Images } from './images.ts';
-import { createNetwork } from './networks.ts';
+import { createNetwork, hostAddress } from './networks.ts';
 
 export interface CollectedCapture extends CaptureStats {
   instance: string;
   file: string;
+}
+
+/** Whose PROXY headers the backends accept (MariaDB proxy_protocol_networks). */
+export type BackendTrust = 'vpc-subnet' | 'balancer-address' | 'another-network' | 'nothing';
+
+/** The balancer's fixed host number on the vpc network, so trust can name it before it starts. */
+const BALANCER_HOST = 250;
+/** TEST-NET-1 (RFC 5737): a network that is never the balancer's; only ever a config value. */
+const ANOTHER_NETWORK = '192.0.2.0/24';
+
+export function trustedNetworks(
+  trust: BackendTrust,
+  vpcSubnet: string,
+  balancerVpcAddress: string,
+): string {
+  switch (trust) {
+    case 'vpc-subnet':
+      return vpcSubnet;
+    case 'balancer-address':
+      return `${balancerVpcAddress}/32`;
+    case 'another-network':
+      return ANOTHER_NETWORK;
+    case 'nothing':
+      return '';
+  }
 }
 
 export const BACKEND_CREDENTIALS = { user: 'proxyproof', password: 'proxyproof' };
@@ -41,6 +66,8 @@ export async function startLocalTopology(args: {
   /** Names the containers and networks, e.g. the scenario id. */
   name: string;
   backends: number;
+  /** Default: the vpc subnet, never `*`. */
+  backendTrust?: BackendTrust;
   balancer: Omit<BalancerSpec, 'instances'>;
   images: Images;
   teardown: Teardown;
@@ -66,6 +93,12 @@ export async function startLocalTopology(args: {
     return nets as [(typeof nets)[0], (typeof nets)[0]];
   });
 
+  const balancerVpcAddress = hostAddress(vpc.subnet, BALANCER_HOST);
+  const trusted = trustedNetworks(
+    args.backendTrust ?? 'vpc-subnet',
+    vpc.subnet,
+    balancerVpcAddress,
+  );
   const backends = await steps.run('starting backends', () =>
     Promise.all(
       Array.from({ length: args.backends }, async (_, i) => {
@@ -75,7 +108,7 @@ export async function startLocalTopology(args: {
           .withHostname(name)
           .withLabels(labels)
           .withNetworkMode(vpc.name)
-          .withEnvironment({ PROXY_PROTOCOL_NETWORKS: vpc.subnet })
+          .withEnvironment({ PROXY_PROTOCOL_NETWORKS: trusted })
           .withCommand(['start-backend', `--port=${instancePort}`])
           .withWaitStrategy(Wait.forLogMessage(/ready for connections/))
           .withStartupTimeout(90_000)
@@ -117,10 +150,17 @@ export async function startLocalTopology(args: {
     track(started.getId(), 'balancer');
     // testcontainers attaches one network at creation; the vpc leg is added now.
     const container = client.container.getById(started.getId());
-    await client.container.connectToNetwork(container, client.network.getById(vpc.id), []);
+    await client.network.getById(vpc.id).connect({
+      Container: started.getId(),
+      EndpointConfig: { IPAMConfig: { IPv4Address: balancerVpcAddress } },
+    });
     const inspected = await client.container.inspect(container);
     const vpcAddress = inspected.NetworkSettings.Networks[vpc.name]?.IPAddress;
-    if (!vpcAddress) throw new Error('the balancer got no address on the vpc network');
+    if (vpcAddress !== balancerVpcAddress) {
+      throw new Error(
+        `the balancer got ${vpcAddress ?? 'no address'} on the vpc network, not ${balancerVpcAddress}`,
+      );
+    }
     return { internetAddress: started.getIpAddress(internet.name), vpcAddress };
   });
 

@@ -15,6 +15,7 @@ const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
 // Per hook and test: Jest ignores testTimeout in project configs. A first run builds images.
 const CONTAINERS = 15 * 60_000;
 const quiet: RunEvents = {
+  warn() {},
   runStarted() {},
   building() {},
   scenarioStarted() {},
