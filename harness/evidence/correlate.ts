@@ -9,6 +9,8 @@ export interface BackendCapture {
   instance: string;
   connections: CapturedConnection[];
   droppedByKernel: number;
+  /** The backend's proxy_protocol_networks, as the server reports it. */
+  trusts: string;
 }
 
 function wireView(c: CapturedConnection): WireView | null {
@@ -65,14 +67,16 @@ function locate(
 /** Assembles the independent views of one client connection. */
 export function observe(
   probe: ProbeResult,
-  balancerVpcAddress: string,
+  balancer: { address: string; subnet: string },
   captures: BackendCapture[],
 ): Observation {
   const found = locate(probe.origin, probe.backend, captures);
+  const instance = found?.at.instance ?? probe.backend?.instance;
   return {
     client: probe.client,
     origin: probe.origin,
-    balancer: { address: balancerVpcAddress },
+    balancer,
+    backendTrusts: captures.find((c) => c.instance === instance)?.trusts ?? null,
     wire: found ? wireView(found.conn) : null,
     captured: found?.at ?? null,
     captureDropped: captures.reduce((sum, c) => sum + c.droppedByKernel, 0),

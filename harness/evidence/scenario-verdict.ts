@@ -37,6 +37,12 @@ export function judgeScenario(
       };
     }
   }
+  if (scenario.expect.backendSees === 'nobody') {
+    return {
+      status: 'passed',
+      reason: `all ${evidence.length} connections refused as expected: ${evidence[0]!.verdict.reasons[0] ?? ''}`,
+    };
+  }
   if (scenario.expect.backendSees === 'balancer') {
     const balancer = evidence[0]!.balancer.address;
     return {

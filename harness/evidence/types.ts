@@ -40,14 +40,16 @@ export interface Observation {
   client: string;
   /** The client's address and port as the balancer's frontend saw them (from the client's socket); null if TCP never connected. */
   origin: Endpoint | null;
-  /** The balancer's address on the vpc network (from Docker). */
-  balancer: { address: string };
+  /** The balancer's address on the vpc network (from Docker), and that network. */
+  balancer: { address: string; subnet: string };
   /** From the backend's packet capture. */
   wire: WireView | null;
   /** The balancer-to-backend TCP connection that carried the session. */
   captured: CaptureLocation | null;
   /** Packets the kernel dropped across the backend captures; a missing packet may then be a capture loss. */
   captureDropped: number;
+  /** proxy_protocol_networks of the backend that got the connection, read from the server. */
+  backendTrusts: string | null;
   /** From the backend's own PROCESSLIST. */
   backend: BackendView | null;
   /** The client's error, when the session failed. */
@@ -56,7 +58,7 @@ export interface Observation {
 
 export interface Verdict {
   ok: boolean;
-  /** Empty when ok; otherwise each disagreement in words. */
+  /** When not ok, each disagreement in words; when an expected refusal happened, its diagnosis. */
   reasons: string[];
 }
 

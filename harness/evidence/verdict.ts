@@ -1,10 +1,105 @@
-import { formatEndpoint, sameAddress } from '../net/endpoint.ts';
+import { formatEndpoint, sameAddress, type Endpoint } from '../net/endpoint.ts';
 import type { Expectation } from '../scenario/schema.ts';
 import type { Observation, Verdict } from './types.ts';
 
+type Seen = Observation & { origin: Endpoint };
+
+const lossNote = (o: Seen) =>
+  o.captureDropped > 0
+    ? ` (the captures dropped ${o.captureDropped} packet(s), so this may be capture loss)`
+    : '';
+
+/** What the wire view must show: no header, or exactly one of the expected version from the origin. */
+function wireProblems(expect: Expectation, o: Seen): string[] {
+  const origin = formatEndpoint(o.origin);
+  if (expect.header === 'none') {
+    if (o.wire)
+      return [
+        `a PROXY v${o.wire.version} header was on the wire although none was expected: ${o.wire.raw}`,
+      ];
+    if (!o.captured)
+      return [
+        `the backend captures hold no connection for this session, so the absence of a header is unproven${lossNote(o)}`,
+      ];
+    return [];
+  }
+  if (!o.wire) {
+    const at =
+      o.captured &&
+      formatEndpoint({ address: o.captured.connection.src, port: o.captured.connection.sport });
+    return [
+      o.captured
+        ? `no PROXY header on the wire: the connection ${at} → ${o.captured.instance} began without one${lossNote(o)}`
+        : `no PROXY header for origin ${origin} in any backend capture${lossNote(o)}`,
+    ];
+  }
+  const problems: string[] = [];
+  const expectedVersion = expect.header === 'v1' ? 1 : 2;
+  if (o.wire.version !== expectedVersion)
+    problems.push(`a PROXY v${o.wire.version} header where v${expectedVersion} was expected`);
+  if (o.wire.count > 1)
+    problems.push(
+      `${o.wire.count} stacked PROXY headers on one connection; exactly one was expected`,
+    );
+  if (!o.wire.source) problems.push(`the header carries no source address (${o.wire.family})`);
+  else if (
+    !sameAddress(o.wire.source.address, o.origin.address) ||
+    o.wire.source.port !== o.origin.port
+  ) {
+    problems.push(`header source ${formatEndpoint(o.wire.source)} differs from origin ${origin}`);
+  }
+  return problems;
+}
+
+/** What the backend view must show: the client, the balancer, or a session at all. */
+function backendProblems(expect: Expectation, o: Seen): string[] {
+  const origin = formatEndpoint(o.origin);
+  const balancer = o.balancer.address;
+  if (!o.backend)
+    return o.error === null ? ['the backend reported no session for this connection'] : [];
+  const seen = formatEndpoint(o.backend);
+  const instance = o.backend.instance;
+  const sawBalancer = sameAddress(o.backend.address, balancer);
+  switch (expect.backendSees) {
+    case 'client':
+      if (!sameAddress(o.backend.address, o.origin.address)) {
+        return [
+          sawBalancer
+            ? `backend ${instance} saw the balancer (${seen}), not the client ${origin}`
+            : `backend ${instance} saw ${seen}, not the client ${origin}`,
+        ];
+      }
+      return o.backend.port === o.origin.port
+        ? []
+        : [`backend ${instance} saw port ${o.backend.port}, the client's was ${o.origin.port}`];
+    case 'balancer':
+      return sawBalancer
+        ? []
+        : [`backend ${instance} saw ${seen}, expected the balancer's vpc address ${balancer}`];
+    case 'nobody':
+      return [
+        `backend ${instance} accepted the session as ${seen} although it should have refused it`,
+      ];
+  }
+}
+
+/**
+ * Why the backend refused, in words a person can act on, from the server's own
+ * error and the backend's proxy_protocol_networks as read from the server.
+ */
+export function diagnoseRefusal(o: Observation): string {
+  const instance = o.captured?.instance ?? 'the backend';
+  const said = `the server said: ${o.error}`;
+  if (o.backendTrusts === '') {
+    return `${instance} does not accept PROXY headers at all (proxy_protocol_networks is empty), yet the balancer sends them; enable the protocol on the backend (proxy_protocol_networks=${o.balancer.subnet}) or turn the balancer's policy off; ${said}`;
+  }
+  return `backend does not trust PROXY headers from ${o.balancer.address}; add ${o.balancer.subnet} to proxy_protocol_networks (${instance} has ${JSON.stringify(o.backendTrusts ?? 'unknown')}); ${said}`;
+}
+
 /**
  * Judges one connection against the scenario's expectation. Every reason names
- * the views that disagree, so a failure reads without the code.
+ * the views that disagree, so a failure reads without the code. An expected
+ * refusal that happened for the expected reason passes with its diagnosis.
  */
 export function judgeConnection(expect: Expectation, observation: Observation): Verdict {
   if (!observation.origin) {
@@ -13,80 +108,30 @@ export function judgeConnection(expect: Expectation, observation: Observation): 
       reasons: [`the client never reached the balancer: ${observation.error ?? 'no socket'}`],
     };
   }
-  const o = { ...observation, origin: observation.origin };
-  const reasons: string[] = [];
-  const origin = formatEndpoint(o.origin);
-  const balancer = o.balancer.address;
-  const lossNote =
-    o.captureDropped > 0
-      ? ` (the captures dropped ${o.captureDropped} packet(s), so this may be capture loss)`
-      : '';
-
-  if (sameAddress(o.origin.address, balancer)) {
-    reasons.push(
+  const o: Seen = { ...observation, origin: observation.origin };
+  const problems: string[] = [];
+  if (sameAddress(o.origin.address, o.balancer.address)) {
+    problems.push(
       `origin ${o.origin.address} equals the balancer's vpc address, so the views cannot tell client from balancer`,
     );
   }
-  if (o.error !== null) reasons.push(`the client's session failed: ${o.error}`);
-
-  if (expect.header === 'none') {
-    if (o.wire)
-      reasons.push(
-        `a PROXY v${o.wire.version} header was on the wire although none was expected: ${o.wire.raw}`,
-      );
-    else if (!o.captured)
-      reasons.push(
-        `the backend captures hold no connection for this session, so the absence of a header is unproven${lossNote}`,
-      );
-  } else {
-    if (!o.wire) {
-      reasons.push(
-        o.captured
-          ? `no PROXY header on the wire: the connection ${formatEndpoint({ address: o.captured.connection.src, port: o.captured.connection.sport })} → ${o.captured.instance} began without one${lossNote}`
-          : `no PROXY header for origin ${origin} in any backend capture${lossNote}`,
-      );
-    } else {
-      const expectedVersion = expect.header === 'v1' ? 1 : 2;
-      if (o.wire.version !== expectedVersion) {
-        reasons.push(`a PROXY v${o.wire.version} header where v${expectedVersion} was expected`);
-      }
-      if (o.wire.count > 1)
-        reasons.push(
-          `${o.wire.count} stacked PROXY headers on one connection; exactly one was expected`,
+  if (expect.backendSees === 'nobody') {
+    if (o.error === null) {
+      if (!o.backend)
+        problems.push(
+          `the session was expected to be refused with ${expect.refusal}, but neither failed nor reported`,
         );
-      if (!o.wire.source) reasons.push(`the header carries no source address (${o.wire.family})`);
-      else if (
-        !sameAddress(o.wire.source.address, o.origin.address) ||
-        o.wire.source.port !== o.origin.port
-      ) {
-        reasons.push(
-          `header source ${formatEndpoint(o.wire.source)} differs from origin ${origin}`,
-        );
-      }
+    } else if (!o.error.startsWith(`${expect.refusal}:`)) {
+      problems.push(
+        `expected the backend to refuse with ${expect.refusal}, but the session failed otherwise: ${o.error}`,
+      );
     }
+  } else if (o.error !== null) {
+    problems.push(`the client's session failed: ${o.error}`);
   }
-
-  if (!o.backend) {
-    if (o.error === null) reasons.push('the backend reported no session for this connection');
-  } else {
-    const seen = formatEndpoint(o.backend);
-    const sawBalancer = sameAddress(o.backend.address, balancer);
-    if (expect.backendSees === 'client' && !sameAddress(o.backend.address, o.origin.address)) {
-      reasons.push(
-        sawBalancer
-          ? `backend ${o.backend.instance} saw the balancer (${seen}), not the client ${origin}`
-          : `backend ${o.backend.instance} saw ${seen}, not the client ${origin}`,
-      );
-    } else if (expect.backendSees === 'client' && o.backend.port !== o.origin.port) {
-      reasons.push(
-        `backend ${o.backend.instance} saw port ${o.backend.port}, the client's was ${o.origin.port}`,
-      );
-    }
-    if (expect.backendSees === 'balancer' && !sawBalancer) {
-      reasons.push(
-        `backend ${o.backend.instance} saw ${seen}, expected the balancer's vpc address ${balancer}`,
-      );
-    }
-  }
-  return { ok: reasons.length === 0, reasons };
+  problems.push(...wireProblems(expect, o), ...backendProblems(expect, o));
+  if (problems.length > 0) return { ok: false, reasons: problems };
+  return expect.backendSees === 'nobody'
+    ? { ok: true, reasons: [diagnoseRefusal(o)] }
+    : { ok: true, reasons: [] };
 }

@@ -29,9 +29,9 @@ export interface RunContext {
   warn: (scenario: string, message: string) => void;
 }
 
-async function decodeCapture(c: CollectedCapture): Promise<BackendCapture> {
+async function decodeCapture(c: CollectedCapture, trusts: string): Promise<BackendCapture> {
   const connections = extractProxyHeaders(await readFile(c.file));
-  return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel };
+  return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel, trusts };
 }
 
 /** The scenario's balancer in HAProxy terms: the Classic ELB policy is send-proxy (v1). */
@@ -59,6 +59,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
       runId: ctx.runId,
       name: scenario.id,
       backends: scenario.backends,
+      backendTrust: scenario.backendTrust,
       balancer: balancerFor(scenario),
       images: ctx.images,
       teardown,
@@ -74,11 +75,16 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
     const captures = await steps.run('decoding captures', () =>
-      Promise.all(files.map(decodeCapture)),
+      Promise.all(
+        files.map((f) =>
+          decodeCapture(f, topology.backends.find((b) => b.name === f.instance)?.trusts ?? ''),
+        ),
+      ),
     );
 
     connections = probes.map((probe) => {
-      const observation = observe(probe, topology.balancerVpcAddress, captures);
+      const balancer = { address: topology.balancerVpcAddress, subnet: topology.vpcSubnet };
+      const observation = observe(probe, balancer, captures);
       return { ...observation, verdict: judgeConnection(scenario.expect, observation) };
     });
     outcome = judgeScenario(scenario, connections);

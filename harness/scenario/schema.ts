@@ -6,12 +6,18 @@ export const ExpectationSchema = z
   .object({
     /** What must be on the wire at the backend for each client connection. */
     header: z.enum(['v1', 'none']),
-    /** Whose address the backend must report for the session. */
-    backendSees: z.enum(['client', 'balancer']),
+    /** Whose address the backend must report for the session; nobody: it must refuse it. */
+    backendSees: z.enum(['client', 'balancer', 'nobody']),
+    /** With backendSees nobody: the server error code the refusal must carry. */
+    refusal: z.enum(['ER_HOST_NOT_PRIVILEGED']).optional(),
     /** Every backend must serve at least one connection (round-robin really spreads). */
     allBackendsServe: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => (e.backendSees === 'nobody') === (e.refusal !== undefined), {
+    message: 'refusal names the expected server error exactly when backendSees is "nobody"',
+    path: ['refusal'],
+  });
 
 export const ScenarioSchema = z
   .object({
@@ -28,6 +34,10 @@ export const ScenarioSchema = z
       })
       .strict(),
     backends: z.number().int().min(1).max(8),
+    /** Whose PROXY headers the backends accept (proxy_protocol_networks); default the vpc subnet. */
+    backendTrust: z
+      .enum(['vpc-subnet', 'balancer-address', 'another-network', 'nothing'])
+      .optional(),
     clients: z
       .object({
         /** mysql2 connections opened from the harness, held open together. */

@@ -50,7 +50,8 @@ export interface LocalTopology {
   vpcSubnet: string;
   /** The HAProxy config the balancer runs, kept as an artifact. */
   balancerConfig: string;
-  backends: { name: string; address: string }[];
+  /** Each backend with its proxy_protocol_networks as the server itself reports it. */
+  backends: { name: string; address: string; trusts: string }[];
   /** Stops every capture and writes `<dir>/<backend>.pcap`. */
   collectCaptures(dir: string): Promise<CollectedCapture[]>;
 }
@@ -114,7 +115,22 @@ export async function startLocalTopology(args: {
           .withStartupTimeout(90_000)
           .start();
         track(started.getId(), name);
-        return { name, address: started.getIpAddress(vpc.name), containerId: started.getId() };
+        // Asked of the server (as root over its socket), not assumed from our flag.
+        const asked = await started.exec([
+          'mariadb',
+          '-N',
+          '-B',
+          '-e',
+          'SELECT @@proxy_protocol_networks',
+        ]);
+        if (asked.exitCode !== 0)
+          throw new Error(`${name}: cannot read proxy_protocol_networks: ${asked.output}`);
+        return {
+          name,
+          address: started.getIpAddress(vpc.name),
+          containerId: started.getId(),
+          trusts: asked.stdout.trim(),
+        };
       }),
     ),
   );
@@ -169,7 +185,7 @@ export async function startLocalTopology(args: {
     balancerVpcAddress: balancer.vpcAddress,
     vpcSubnet: vpc.subnet,
     balancerConfig: config,
-    backends: backends.map(({ name, address }) => ({ name, address })),
+    backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
     collectCaptures: (dir) =>
       Promise.all(
         captures.map(async ({ instance, sidecar }) => {

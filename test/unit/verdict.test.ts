@@ -10,7 +10,8 @@ const POLICY_OFF = { header: 'none', backendSees: 'balancer' } as const;
 const agreeing: Observation = {
   client: 'harness#1',
   origin: { address: '172.20.0.1', port: 50222 },
-  balancer: { address: '172.21.0.4' },
+  balancer: { address: '172.21.0.4', subnet: '172.21.0.0/16' },
+  backendTrusts: '172.21.0.0/16',
   wire: {
     version: 1,
     command: 'PROXY',
@@ -174,6 +175,55 @@ describe('connection verdict: policy off, the backend sees the balancer', () => 
     expect(v.reasons).toEqual([
       "backend backend-2 saw 172.20.0.1:50222, expected the balancer's vpc address 172.21.0.4",
     ]);
+  });
+});
+
+describe('connection verdict: the backend must refuse', () => {
+  const REFUSE = {
+    header: 'v1',
+    backendSees: 'nobody',
+    refusal: 'ER_HOST_NOT_PRIVILEGED',
+  } as const;
+  const refused: Observation = {
+    ...agreeing,
+    backend: null,
+    backendTrusts: '192.0.2.0/24',
+    error: 'ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4',
+  };
+
+  test('passes with a diagnosis naming the balancer and the subnet to trust', () => {
+    expect(judgeConnection(REFUSE, refused)).toEqual({
+      ok: true,
+      reasons: [
+        'backend does not trust PROXY headers from 172.21.0.4; add 172.21.0.0/16 to proxy_protocol_networks (backend-2 has "192.0.2.0/24"); the server said: ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4',
+      ],
+    });
+  });
+  test('a backend that trusts nothing gets a different diagnosis', () => {
+    const v = judgeConnection(REFUSE, { ...refused, backendTrusts: '' });
+    expect(v.ok).toBe(true);
+    expect(v.reasons[0]).toMatch(
+      /^backend-2 does not accept PROXY headers at all \(proxy_protocol_networks is empty\)/,
+    );
+  });
+  test('fails when the backend accepted the session after all', () => {
+    const v = judgeConnection(REFUSE, { ...agreeing, backendTrusts: '192.0.2.0/24' });
+    expect(v).toEqual({
+      ok: false,
+      reasons: [
+        'backend backend-2 accepted the session as 172.20.0.1:50222 although it should have refused it',
+      ],
+    });
+  });
+  test('fails when the session failed for another reason', () => {
+    const v = judgeConnection(REFUSE, { ...refused, error: 'ETIMEDOUT: connect timed out' });
+    expect(v.reasons).toEqual([
+      'expected the backend to refuse with ER_HOST_NOT_PRIVILEGED, but the session failed otherwise: ETIMEDOUT: connect timed out',
+    ]);
+  });
+  test('fails when no header reached the backend (the refusal must be about the header)', () => {
+    const v = judgeConnection(REFUSE, { ...refused, wire: null });
+    expect(v.ok).toBe(false);
   });
 });
 

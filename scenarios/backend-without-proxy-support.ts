@@ -1,0 +1,15 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// The balancer sends PROXY to a backend that does not speak it (MariaDB with no
+// proxy_protocol_networks). Oracle MySQL 8, which has no PROXY support at all,
+// needs its official image and so a registry; it is not part of this scenario.
+export default defineScenario({
+  id: 'backend-without-proxy-support',
+  title:
+    'The balancer sends PROXY to a backend that does not accept it: connections fail, cause named',
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+  backends: 1,
+  backendTrust: 'nothing',
+  clients: { harness: 3 },
+  expect: { header: 'v1', backendSees: 'nobody', refusal: 'ER_HOST_NOT_PRIVILEGED' },
+});

@@ -1,0 +1,14 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// The policy is on, but the backend trusts PROXY headers from another network
+// only: MariaDB must refuse, and the report must say what to change.
+export default defineScenario({
+  id: 'untrusted-balancer',
+  title:
+    "The backend does not trust the balancer's network: sessions are refused, with the fix named",
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+  backends: 1,
+  backendTrust: 'another-network',
+  clients: { harness: 3 },
+  expect: { header: 'v1', backendSees: 'nobody', refusal: 'ER_HOST_NOT_PRIVILEGED' },
+});
