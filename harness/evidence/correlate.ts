@@ -78,6 +78,7 @@ export function observe(
     balancer,
     backendTrusts: captures.find((c) => c.instance === instance)?.trusts ?? null,
     wire: found ? wireView(found.conn) : null,
+    wireError: found?.conn.error ?? null,
     captured: found?.at ?? null,
     captureDropped: captures.reduce((sum, c) => sum + c.droppedByKernel, 0),
     backend: probe.backend

@@ -1,6 +1,12 @@
 import type { Endpoint } from '../net/endpoint.ts';
 import type { ConnectionTuple } from '../capture/tcp-streams.ts';
-import type { AddressFamily, Command, Tlv, TransportProtocol } from '../proxy-protocol/types.ts';
+import type {
+  AddressFamily,
+  Command,
+  DecodeError,
+  Tlv,
+  TransportProtocol,
+} from '../proxy-protocol/types.ts';
 
 /** The PROXY header(s) captured at a backend for one client connection, decoded. */
 export interface WireView {
@@ -44,6 +50,8 @@ export interface Observation {
   balancer: { address: string; subnet: string };
   /** From the backend's packet capture. */
   wire: WireView | null;
+  /** A malformed header on that connection (bad CRC32C, TLV overrun...), as the decoder named it. */
+  wireError: DecodeError | null;
   /** The balancer-to-backend TCP connection that carried the session. */
   captured: CaptureLocation | null;
   /** Packets the kernel dropped across the backend captures; a missing packet may then be a capture loss. */

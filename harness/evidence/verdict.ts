@@ -12,6 +12,10 @@ const lossNote = (o: Seen) =>
 /** What the wire view must show: no header, or exactly one of the expected version from the origin. */
 function wireProblems(expect: Expectation, o: Seen): string[] {
   const origin = formatEndpoint(o.origin);
+  if (o.wireError)
+    return [
+      `the PROXY header on the wire is invalid (${o.wireError.code}): ${o.wireError.message}`,
+    ];
   if (expect.header === 'none') {
     if (o.wire)
       return [
@@ -41,6 +45,18 @@ function wireProblems(expect: Expectation, o: Seen): string[] {
     problems.push(
       `${o.wire.count} stacked PROXY headers on one connection; exactly one was expected`,
     );
+  for (const name of expect.tlvs ?? []) {
+    if (!o.wire.tlvs.some((t) => t.name === name))
+      problems.push(`the header lacks the ${name} TLV`);
+  }
+  if (expect.authority !== undefined) {
+    const authority = o.wire.tlvs.find((t) => t.name === 'AUTHORITY')?.value;
+    if (authority !== expect.authority) {
+      problems.push(
+        `AUTHORITY TLV is ${JSON.stringify(authority ?? null)}, expected ${JSON.stringify(expect.authority)}`,
+      );
+    }
+  }
   if (!o.wire.source) problems.push(`the header carries no source address (${o.wire.family})`);
   else if (
     !sameAddress(o.wire.source.address, o.origin.address) ||

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'node:net';
 import mysql from 'mysql2';
 import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
@@ -39,29 +40,37 @@ export async function probeThroughBalancer(
   target: Endpoint,
   credentials: Credentials,
   count: number,
+  /** Bytes to send before MySQL speaks, e.g. a PROXY header from a front proxy. */
+  prefix?: (origin: Endpoint) => Uint8Array,
 ): Promise<ProbeResult[]> {
   const connections = Array.from({ length: count }, (_, i) =>
-    openProbe(`harness#${i + 1}`, target, credentials),
+    openProbe(`harness#${i + 1}`, target, credentials, prefix),
   );
   const results = await Promise.all(connections.map((c) => c.result));
   await Promise.all(connections.map((c) => c.close()));
   return results;
 }
 
-function openProbe(client: string, target: Endpoint, credentials: Credentials) {
+function openProbe(
+  client: string,
+  target: Endpoint,
+  credentials: Credentials,
+  prefix: ((origin: Endpoint) => Uint8Array) | undefined,
+) {
+  // Our own socket, handed to mysql2: we read our side of it as soon as TCP
+  // connects, and may speak first.
+  const socket = connect({ host: target.address, port: target.port });
+  let origin: Endpoint | null = null;
+  socket.once('connect', () => {
+    if (!socket.localAddress || !socket.localPort) return;
+    origin = { address: socket.localAddress, port: socket.localPort };
+    if (prefix) socket.write(prefix(origin));
+  });
   const connection = mysql.createConnection({
-    host: target.address,
-    port: target.port,
+    stream: socket,
     user: credentials.user,
     password: credentials.password,
     connectTimeout: 10_000,
-  });
-  let origin: Endpoint | null = null;
-  // mysql2 exposes its net.Socket; read our side of it as soon as TCP connects.
-  const socket = (connection as unknown as { stream: import('node:net').Socket }).stream;
-  socket.once('connect', () => {
-    if (socket.localAddress && socket.localPort)
-      origin = { address: socket.localAddress, port: socket.localPort };
   });
   connection.on('error', () => undefined); // reported through the query's rejection
 

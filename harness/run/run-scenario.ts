@@ -10,6 +10,8 @@ import { Teardown } from '../lifecycle/teardown.ts';
 import { probeThroughBalancer } from '../probes/mysql-probe.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Endpoint } from '../net/endpoint.ts';
+import { encodeV2, tlv } from '../proxy-protocol/index.ts';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
 import type { Images } from '../topology/images.ts';
 import {
@@ -34,10 +36,33 @@ async function decodeCapture(c: CollectedCapture, trusts: string): Promise<Backe
   return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel, trusts };
 }
 
-/** The scenario's balancer in HAProxy terms: the Classic ELB policy is send-proxy (v1). */
+/** The scenario's balancer in HAProxy terms: Classic ELB is send-proxy (v1), NLB send-proxy-v2. */
 function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
-  const { listenerPort, instancePort, proxyProtocol } = scenario.balancer;
-  return { listenerPort, instancePort, proxyProtocol: proxyProtocol ? 'v1' : 'none' };
+  const { kind, listenerPort, instancePort, proxyProtocol, v2Tlvs, acceptProxy } =
+    scenario.balancer;
+  const version = kind === 'nlb' ? 'v2' : 'v1';
+  return {
+    listenerPort,
+    instancePort,
+    proxyProtocol: proxyProtocol ? version : 'none',
+    v2Options: v2Tlvs,
+    acceptProxy,
+  };
+}
+
+/** A front proxy's PROXY v2 header for a client: its own address, the listener, the authority. */
+function frontProxyHeader(scenario: Scenario, listener: Endpoint) {
+  const front = scenario.clients.viaFrontProxy;
+  if (!front) return undefined;
+  return (origin: Endpoint) =>
+    encodeV2({
+      command: 'PROXY',
+      family: origin.address.includes(':') ? 'INET6' : 'INET',
+      protocol: 'STREAM',
+      source: origin,
+      destination: listener,
+      tlvs: [tlv.authority(front.authority)],
+    });
 }
 
 /**
@@ -70,7 +95,12 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     artifacts.push(relative(ctx.runDir, configFile));
 
     const probes = await steps.run(`connecting ${scenario.clients.harness} clients`, () =>
-      probeThroughBalancer(topology.listener, BACKEND_CREDENTIALS, scenario.clients.harness),
+      probeThroughBalancer(
+        topology.listener,
+        BACKEND_CREDENTIALS,
+        scenario.clients.harness,
+        frontProxyHeader(scenario, topology.listener),
+      ),
     );
     const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));

@@ -5,7 +5,11 @@ const port = z.number().int().min(1).max(65535);
 export const ExpectationSchema = z
   .object({
     /** What must be on the wire at the backend for each client connection. */
-    header: z.enum(['v1', 'none']),
+    header: z.enum(['v1', 'v2', 'none']),
+    /** TLVs every header must carry, by name (CRC32C present means it verified). */
+    tlvs: z.array(z.enum(['CRC32C', 'UNIQUE_ID', 'AUTHORITY'])).optional(),
+    /** The AUTHORITY TLV's value, when it is expected. */
+    authority: z.string().optional(),
     /** Whose address the backend must report for the session; nobody: it must refuse it. */
     backendSees: z.enum(['client', 'balancer', 'nobody']),
     /** With backendSees nobody: the server error code the refusal must carry. */
@@ -25,14 +29,25 @@ export const ScenarioSchema = z
     title: z.string().min(1),
     balancer: z
       .object({
-        /** The balancer being simulated; the provider decides how (local HAProxy for now). */
-        kind: z.literal('classic-elb'),
+        /**
+         * The balancer being simulated; the provider decides how (local HAProxy
+         * for now). A Classic ELB sends PROXY v1, an NLB PROXY v2.
+         */
+        kind: z.enum(['classic-elb', 'nlb']),
         listenerPort: port,
         instancePort: port,
-        /** The ELB ProxyProtocolPolicyType policy on the instance port. */
+        /** Classic ELB: ProxyProtocolPolicyType on the instance port. NLB: proxy_protocol_v2.enabled. */
         proxyProtocol: z.boolean(),
+        /** NLB only: TLVs to add to each v2 header. */
+        v2Tlvs: z.array(z.enum(['crc32c', 'unique-id', 'authority'])).optional(),
+        /** The balancer itself sits behind a proxy and accepts PROXY headers from it. */
+        acceptProxy: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((b) => b.kind === 'nlb' || b.v2Tlvs === undefined, {
+        message: 'v2Tlvs apply to an nlb only (a Classic ELB sends v1, which has no TLVs)',
+        path: ['v2Tlvs'],
+      }),
     backends: z.number().int().min(1).max(8),
     /** Whose PROXY headers the backends accept (proxy_protocol_networks); default the vpc subnet. */
     backendTrust: z
@@ -42,11 +57,23 @@ export const ScenarioSchema = z
       .object({
         /** mysql2 connections opened from the harness, held open together. */
         harness: z.number().int().min(1).max(200),
+        /**
+         * Each client speaks PROXY v2 to the balancer first, naming itself, as a
+         * TLS-terminating front would (with the SNI as AUTHORITY).
+         */
+        viaFrontProxy: z
+          .object({ authority: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict(),
     expect: ExpectationSchema,
   })
-  .strict();
+  .strict()
+  .refine((s) => !s.clients.viaFrontProxy || s.balancer.acceptProxy === true, {
+    message: 'clients.viaFrontProxy needs balancer.acceptProxy',
+    path: ['clients', 'viaFrontProxy'],
+  });
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type Expectation = z.infer<typeof ExpectationSchema>;

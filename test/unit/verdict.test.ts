@@ -1,7 +1,7 @@
 import { judgeScenario } from '../../harness/evidence/scenario-verdict.ts';
 import type { Evidence, Observation } from '../../harness/evidence/types.ts';
 import { judgeConnection } from '../../harness/evidence/verdict.ts';
-import type { Scenario } from '../../harness/scenario/schema.ts';
+import type { Expectation, Scenario } from '../../harness/scenario/schema.ts';
 
 const HEADER_EXPECTED = { header: 'v1', backendSees: 'client' } as const;
 const POLICY_OFF = { header: 'none', backendSees: 'balancer' } as const;
@@ -34,6 +34,7 @@ const agreeing: Observation = {
     user: 'proxyproof@172.20.0.1',
   },
   captureDropped: 0,
+  wireError: null,
   error: null,
 };
 
@@ -89,6 +90,38 @@ describe('connection verdict: origin = header source = backend, and not the bala
       wire: { ...agreeing.wire!, version: 2 },
     });
     expect(v.reasons).toEqual(['a PROXY v2 header where v1 was expected']);
+  });
+
+  test('names an invalid header on the wire by its decoder code', () => {
+    const v = judgeConnection(HEADER_EXPECTED, {
+      ...agreeing,
+      wire: null,
+      wireError: { code: 'V2_CRC_MISMATCH', message: 'CRC32C is 0x1, the header computes to 0x2' },
+    });
+    expect(v.reasons[0]).toBe(
+      'the PROXY header on the wire is invalid (V2_CRC_MISMATCH): CRC32C is 0x1, the header computes to 0x2',
+    );
+  });
+
+  test('names each expected TLV that is missing, and a wrong AUTHORITY', () => {
+    const nlb: Expectation = {
+      header: 'v1',
+      backendSees: 'client',
+      tlvs: ['CRC32C', 'UNIQUE_ID'],
+      authority: 'db.example.test',
+    };
+    const v = judgeConnection(nlb, {
+      ...agreeing,
+      wire: {
+        ...agreeing.wire!,
+        tlvs: [{ type: 2, name: 'AUTHORITY', value: 'other.example', hex: '' }],
+      },
+    });
+    expect(v.reasons).toEqual([
+      'the header lacks the CRC32C TLV',
+      'the header lacks the UNIQUE_ID TLV',
+      'AUTHORITY TLV is "other.example", expected "db.example.test"',
+    ]);
   });
 
   test('flags stacked headers', () => {

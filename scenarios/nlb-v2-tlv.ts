@@ -1,0 +1,26 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// An NLB-style balancer with proxy_protocol_v2.enabled and TLVs: CRC32C over
+// each header, a UNIQUE_ID per connection, and the AUTHORITY a TLS front
+// passed on (clients reach it through such a front, which speaks PROXY v2).
+export default defineScenario({
+  id: 'nlb-v2-tlv',
+  title:
+    'NLB-style PROXY v2 with CRC32C, UNIQUE_ID and AUTHORITY: checksums verified, TLVs in the evidence',
+  balancer: {
+    kind: 'nlb',
+    listenerPort: 3306,
+    instancePort: 3306,
+    proxyProtocol: true,
+    v2Tlvs: ['crc32c', 'unique-id', 'authority'],
+    acceptProxy: true,
+  },
+  backends: 2,
+  clients: { harness: 6, viaFrontProxy: { authority: 'db.proxyproof.test' } },
+  expect: {
+    header: 'v2',
+    backendSees: 'client',
+    tlvs: ['CRC32C', 'UNIQUE_ID', 'AUTHORITY'],
+    authority: 'db.proxyproof.test',
+  },
+});
