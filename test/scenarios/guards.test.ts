@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAll, type RunEvents } from '../../harness/run/run-all.ts';
+import type { RunReport } from '../../harness/report/types.ts';
+import { loadScenarios } from '../../harness/scenario/load.ts';
+import type { Scenario } from '../../harness/scenario/schema.ts';
+import { leftovers } from '../support/docker-leftovers.ts';
+
+const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
+const CONTAINERS = 15 * 60_000;
+const quiet: RunEvents = {
+  warn() {},
+  runStarted() {},
+  building() {},
+  scenarioStarted() {},
+  step() {},
+  scenarioFinished() {},
+};
+
+/**
+ * Each scenario, with the one thing it guards broken, and the failure it must
+ * then report. A scenario that still passed here could not fail.
+ */
+const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp }> = {
+  'classic-elb-v1': {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: false } }),
+    expect: /saw the balancer/,
+  },
+  'classic-elb-policy-off': {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: true } }),
+    expect: /header was on the wire although none was expected/,
+  },
+  'two-backends': {
+    break: (s) => ({ ...s, clients: { ...s.clients, harness: 1 } }),
+    expect: /every backend should serve, but backend-2 received none/,
+  },
+  'nlb-v2-tlv': {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, v2Tlvs: ['unique-id', 'authority'] } }),
+    expect: /the header lacks the CRC32C TLV/,
+  },
+  'untrusted-balancer': {
+    break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
+    expect: /accepted the session .* although it should have refused it/,
+  },
+  'backend-without-proxy-support': {
+    break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
+    expect: /accepted the session .* although it should have refused it/,
+  },
+};
+
+describe('every scenario fails when the thing it guards is broken', () => {
+  let dir: string;
+  let report: RunReport;
+  let shipped: Scenario[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'proxyproof-guards-'));
+    shipped = await loadScenarios(SCENARIOS);
+    const broken = shipped.filter((s) => BREAKS[s.id]).map((s) => BREAKS[s.id]!.break(s));
+    ({ report } = await runAll({
+      scenarios: broken,
+      reportsDir: dir,
+      signal: new AbortController().signal,
+      events: quiet,
+    }));
+  }, CONTAINERS);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  test('every shipped scenario has a break here', () => {
+    expect(shipped.map((s) => s.id).filter((id) => !BREAKS[id])).toEqual([]);
+  });
+
+  test.each(Object.keys(BREAKS))('%s, broken, fails for the right reason', (id) => {
+    const s = report.scenarios.find((x) => x.id === id);
+    expect(s?.status).toBe('failed');
+    expect(s?.reason).toMatch(BREAKS[id]!.expect);
+  });
+
+  test('nothing is left behind', async () => {
+    expect(await leftovers(report.runId)).toEqual({ containers: [], networks: [] });
+  });
+});
