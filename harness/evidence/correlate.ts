@@ -25,12 +25,15 @@ function wireView(c: CapturedConnection): WireView | null {
     destination: isEndpoint(first.destination) ? first.destination : null,
     tlvs: first.tlvs,
     raw: c.headers.map((h) => h.hex).join(''),
-    count: c.headers.length,
+    stack: c.headers.map((h) => ({
+      source: isEndpoint(h.source) ? h.source : null,
+      destination: isEndpoint(h.destination) ? h.destination : null,
+    })),
   };
 }
 
 /**
- * Finds this client's connection in the backend captures. By the header's source
+ * Finds this client's connection in the backend captures. By a header's source
  * port first (it is the client's port as the balancer saw it); failing that, by
  * the TCP connection the backend itself reported, which is how a session with no
  * header, or a header naming someone else, is still located. Never "the first
@@ -43,12 +46,15 @@ function locate(
 ): { at: CaptureLocation; conn: CapturedConnection } | null {
   for (const { instance, connections } of captures) {
     if (origin) {
-      const conn = connections.find((c) => {
-        const src = c.headers[0]?.source ?? null;
-        return (
-          isEndpoint(src) && src.port === origin.port && sameAddress(src.address, origin.address)
-        );
-      });
+      // Any header in a stack may be the one naming the client (the outermost, last).
+      const conn = connections.find((c) =>
+        c.headers.some(
+          (h) =>
+            isEndpoint(h.source) &&
+            h.source.port === origin.port &&
+            sameAddress(h.source.address, origin.address),
+        ),
+      );
       if (conn) return { at: { instance, connection: conn.connection }, conn };
     }
   }
@@ -67,7 +73,7 @@ function locate(
 /** Assembles the independent views of one client connection. */
 export function observe(
   probe: ProbeResult,
-  balancer: { address: string; subnet: string },
+  balancer: Observation['balancer'],
   captures: BackendCapture[],
 ): Observation {
   const found = locate(probe.origin, probe.backend, captures);

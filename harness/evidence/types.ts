@@ -22,8 +22,12 @@ export interface WireView {
   tlvs: readonly Tlv[];
   /** The header bytes, hex. */
   raw: string;
-  /** How many headers the connection began with; more than one is a stacking bug. */
-  count: number;
+  /**
+   * Every header the connection began with, in order: the backend reads the
+   * first; the last is the outermost proxy's, naming the client. More than one
+   * means proxies in a chain each added theirs.
+   */
+  stack: { source: Endpoint | null; destination: Endpoint | null }[];
 }
 
 /** What the backend itself reported for the session. */
@@ -46,8 +50,8 @@ export interface Observation {
   client: string;
   /** The client's address and port as the balancer's frontend saw them (from the client's socket); null if TCP never connected. */
   origin: Endpoint | null;
-  /** The balancer's address on the vpc network (from Docker), and that network. */
-  balancer: { address: string; subnet: string };
+  /** The balancer's address on the vpc network (from Docker), that network, and a front balancer's address if any. */
+  balancer: { address: string; subnet: string; front: string | null };
   /** From the backend's packet capture. */
   wire: WireView | null;
   /** A malformed header on that connection (bad CRC32C, TLV overrun...), as the decoder named it. */

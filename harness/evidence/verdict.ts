@@ -1,4 +1,4 @@
-import { formatEndpoint, sameAddress, type Endpoint } from '../net/endpoint.ts';
+import { formatEndpoint, sameAddress, sameEndpoint, type Endpoint } from '../net/endpoint.ts';
 import type { Expectation } from '../scenario/schema.ts';
 import type { Observation, Verdict } from './types.ts';
 
@@ -41,10 +41,11 @@ function wireProblems(expect: Expectation, o: Seen): string[] {
   const expectedVersion = expect.header === 'v1' ? 1 : 2;
   if (o.wire.version !== expectedVersion)
     problems.push(`a PROXY v${o.wire.version} header where v${expectedVersion} was expected`);
-  if (o.wire.count > 1)
-    problems.push(
-      `${o.wire.count} stacked PROXY headers on one connection; exactly one was expected`,
-    );
+  const stacked = expect.stackedHeaders ?? 1;
+  if (o.wire.stack.length !== stacked) {
+    const wanted = stacked === 1 ? 'exactly one was expected' : `${stacked} were expected`;
+    problems.push(`${o.wire.stack.length} stacked PROXY headers on one connection; ${wanted}`);
+  }
   for (const name of expect.tlvs ?? []) {
     if (!o.wire.tlvs.some((t) => t.name === name))
       problems.push(`the header lacks the ${name} TLV`);
@@ -57,12 +58,11 @@ function wireProblems(expect: Expectation, o: Seen): string[] {
       );
     }
   }
-  if (!o.wire.source) problems.push(`the header carries no source address (${o.wire.family})`);
-  else if (
-    !sameAddress(o.wire.source.address, o.origin.address) ||
-    o.wire.source.port !== o.origin.port
-  ) {
-    problems.push(`header source ${formatEndpoint(o.wire.source)} differs from origin ${origin}`);
+  // The outermost proxy's header (the last) is the one that names the client.
+  const client = o.wire.stack[o.wire.stack.length - 1]?.source ?? null;
+  if (!client) problems.push(`the header carries no source address (${o.wire.family})`);
+  else if (!sameAddress(client.address, o.origin.address) || client.port !== o.origin.port) {
+    problems.push(`header source ${formatEndpoint(client)} differs from origin ${origin}`);
   }
   return problems;
 }
@@ -112,6 +112,18 @@ export function diagnoseRefusal(o: Observation): string {
   return `backend does not trust PROXY headers from ${o.balancer.address}; add ${o.balancer.subnet} to proxy_protocol_networks (${instance} has ${JSON.stringify(o.backendTrusts ?? 'unknown')}); ${said}`;
 }
 
+/** What stacked headers did to the backend's view, and what to change. */
+export function diagnoseStack(o: Seen): string {
+  const stack = o.wire?.stack ?? [];
+  const sources = stack.map((h) => (h.source ? formatEndpoint(h.source) : 'none')).join(', then ');
+  const took = o.backend
+    ? stack.findIndex((h) => h.source !== null && sameEndpoint(h.source, o.backend!))
+    : -1;
+  const seen = o.backend ? formatEndpoint(o.backend) : 'nothing';
+  const which = took < 0 ? 'none of them' : `header ${took + 1} of ${stack.length}`;
+  return `duplicate PROXY header: ${stack.length} stacked headers (sources ${sources}); the backend took ${which} and saw ${seen}; a balancer behind another proxy should accept its header (accept-proxy) rather than add its own`;
+}
+
 /**
  * Judges one connection against the scenario's expectation. Every reason names
  * the views that disagree, so a failure reads without the code. An expected
@@ -147,7 +159,8 @@ export function judgeConnection(expect: Expectation, observation: Observation): 
   }
   problems.push(...wireProblems(expect, o), ...backendProblems(expect, o));
   if (problems.length > 0) return { ok: false, reasons: problems };
-  return expect.backendSees === 'nobody'
-    ? { ok: true, reasons: [diagnoseRefusal(o)] }
-    : { ok: true, reasons: [] };
+  if (expect.backendSees === 'nobody') return { ok: true, reasons: [diagnoseRefusal(o)] };
+  // An expected stack passes, but is still flagged, with the address the backend took.
+  if ((o.wire?.stack.length ?? 0) > 1) return { ok: true, reasons: [diagnoseStack(o)] };
+  return { ok: true, reasons: [] };
 }

@@ -86,6 +86,9 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
       backends: scenario.backends,
       backendTrust: scenario.backendTrust,
       balancer: balancerFor(scenario),
+      front: scenario.balancer.behindFrontBalancer
+        ? { proxyProtocol: balancerFor(scenario).proxyProtocol }
+        : undefined,
       images: ctx.images,
       teardown,
       steps,
@@ -113,7 +116,11 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     );
 
     connections = probes.map((probe) => {
-      const balancer = { address: topology.balancerVpcAddress, subnet: topology.vpcSubnet };
+      const balancer = {
+        address: topology.balancerVpcAddress,
+        subnet: topology.vpcSubnet,
+        front: topology.frontBalancerAddress,
+      };
       const observation = observe(probe, balancer, captures);
       return { ...observation, verdict: judgeConnection(scenario.expect, observation) };
     });

@@ -12,6 +12,8 @@ export const ExpectationSchema = z
     authority: z.string().optional(),
     /** Whose address the backend must report for the session; nobody: it must refuse it. */
     backendSees: z.enum(['client', 'balancer', 'nobody']),
+    /** How many stacked headers each connection must carry (default 1). */
+    stackedHeaders: z.number().int().min(1).max(4).optional(),
     /** With backendSees nobody: the server error code the refusal must carry. */
     refusal: z.enum(['ER_HOST_NOT_PRIVILEGED']).optional(),
     /** Every backend must serve at least one connection (round-robin really spreads). */
@@ -42,6 +44,8 @@ export const ScenarioSchema = z
         v2Tlvs: z.array(z.enum(['crc32c', 'unique-id', 'authority'])).optional(),
         /** The balancer itself sits behind a proxy and accepts PROXY headers from it. */
         acceptProxy: z.boolean().optional(),
+        /** A second balancer in front, sending this one PROXY headers of the same version. */
+        behindFrontBalancer: z.boolean().optional(),
       })
       .strict()
       .refine((b) => b.kind === 'nlb' || b.v2Tlvs === undefined, {

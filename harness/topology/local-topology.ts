@@ -43,8 +43,10 @@ export const BACKEND_CREDENTIALS = { user: 'proxyproof', password: 'proxyproof' 
 
 /** The running local stand-in for a scenario's balancer and instances. */
 export interface LocalTopology {
-  /** Where clients dial: the balancer's "internet" address and listener port. */
+  /** Where clients dial: the (front) balancer's "internet" address and listener port. */
   listener: Endpoint;
+  /** The front balancer's address, when one stands before the balancer. */
+  frontBalancerAddress: string | null;
   /** The balancer's address on the "vpc" network: what a backend sees without PROXY. */
   balancerVpcAddress: string;
   vpcSubnet: string;
@@ -70,6 +72,8 @@ export async function startLocalTopology(args: {
   /** Default: the vpc subnet, never `*`. */
   backendTrust?: BackendTrust;
   balancer: Omit<BalancerSpec, 'instances'>;
+  /** Another balancer in front of this one, sending it PROXY headers too. */
+  front?: { proxyProtocol: BalancerSpec['proxyProtocol'] };
   images: Images;
   teardown: Teardown;
   steps: Steps;
@@ -153,17 +157,22 @@ export async function startLocalTopology(args: {
       ),
   );
 
-  const config = renderHaproxyConfig({ ...args.balancer, instances: backends });
-  const balancer = await steps.run('starting balancer', async () => {
+  const startHaproxy = async (name: string, config: string) => {
     const started = await new GenericContainer(images.balancer)
-      .withName(`${prefix}-balancer`)
+      .withName(`${prefix}-${name}`)
       .withLabels(labels)
       .withNetworkMode(internet.name)
       .withCopyContentToContainer([{ content: config, target: '/etc/haproxy/haproxy.cfg' }])
       .withWaitStrategy(Wait.forLogMessage(/Loading success/))
       .withStartupTimeout(30_000)
       .start();
-    track(started.getId(), 'balancer');
+    track(started.getId(), name);
+    return started;
+  };
+
+  const config = renderHaproxyConfig({ ...args.balancer, instances: backends });
+  const balancer = await steps.run('starting balancer', async () => {
+    const started = await startHaproxy('balancer', config);
     // testcontainers attaches one network at creation; the vpc leg is added now.
     const container = client.container.getById(started.getId());
     await client.network.getById(vpc.id).connect({
@@ -180,11 +189,29 @@ export async function startLocalTopology(args: {
     return { internetAddress: started.getIpAddress(internet.name), vpcAddress };
   });
 
+  // A second balancer in front of the first, on the internet network only.
+  const front = args.front
+    ? await steps.run('starting front balancer', async () => {
+        const frontConfig = renderHaproxyConfig({
+          listenerPort: args.balancer.listenerPort,
+          instancePort: args.balancer.listenerPort,
+          proxyProtocol: args.front!.proxyProtocol,
+          instances: [{ name: 'balancer', address: balancer.internetAddress }],
+        });
+        const started = await startHaproxy('front-balancer', frontConfig);
+        return { address: started.getIpAddress(internet.name), config: frontConfig };
+      })
+    : null;
+
   return {
-    listener: { address: balancer.internetAddress, port: args.balancer.listenerPort },
+    listener: {
+      address: front?.address ?? balancer.internetAddress,
+      port: args.balancer.listenerPort,
+    },
+    frontBalancerAddress: front?.address ?? null,
     balancerVpcAddress: balancer.vpcAddress,
     vpcSubnet: vpc.subnet,
-    balancerConfig: config,
+    balancerConfig: front ? `${config}\n# front balancer\n${front.config}` : config,
     backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
     collectCaptures: (dir) =>
       Promise.all(

@@ -39,6 +39,10 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
     break: (s) => ({ ...s, balancer: { ...s.balancer, v2Tlvs: ['unique-id', 'authority'] } }),
     expect: /the header lacks the CRC32C TLV/,
   },
+  'double-proxy': {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, behindFrontBalancer: false } }),
+    expect: /1 stacked PROXY headers on one connection; 2 were expected/,
+  },
   'untrusted-balancer': {
     break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
     expect: /accepted the session .* although it should have refused it/,

@@ -10,7 +10,7 @@ const POLICY_OFF = { header: 'none', backendSees: 'balancer' } as const;
 const agreeing: Observation = {
   client: 'harness#1',
   origin: { address: '172.20.0.1', port: 50222 },
-  balancer: { address: '172.21.0.4', subnet: '172.21.0.0/16' },
+  balancer: { address: '172.21.0.4', subnet: '172.21.0.0/16', front: null },
   backendTrusts: '172.21.0.0/16',
   wire: {
     version: 1,
@@ -21,7 +21,12 @@ const agreeing: Observation = {
     source: { address: '172.20.0.1', port: 50222 },
     destination: { address: '172.20.0.2', port: 3306 },
     raw: '50524f5859...',
-    count: 1,
+    stack: [
+      {
+        source: { address: '172.20.0.1', port: 50222 },
+        destination: { address: '172.20.0.2', port: 3306 },
+      },
+    ],
   },
   captured: {
     instance: 'backend-2',
@@ -67,7 +72,16 @@ describe('connection verdict: origin = header source = backend, and not the bala
   test('names the header when its source is not the origin', () => {
     const v = judgeConnection(HEADER_EXPECTED, {
       ...agreeing,
-      wire: { ...agreeing.wire!, source: { address: '203.0.113.9', port: 50222 } },
+      wire: {
+        ...agreeing.wire!,
+        source: { address: '203.0.113.9', port: 50222 },
+        stack: [
+          {
+            source: { address: '203.0.113.9', port: 50222 },
+            destination: agreeing.wire!.destination,
+          },
+        ],
+      },
     });
     expect(v.reasons).toEqual([
       'header source 203.0.113.9:50222 differs from origin 172.20.0.1:50222',
@@ -124,10 +138,31 @@ describe('connection verdict: origin = header source = backend, and not the bala
     ]);
   });
 
+  test('an expected stack passes, flagged, naming the header the backend took', () => {
+    const front = { address: '172.20.0.3', port: 41000 };
+    const v = judgeConnection(
+      { header: 'v1', backendSees: 'client', stackedHeaders: 2 },
+      {
+        ...agreeing,
+        wire: {
+          ...agreeing.wire!,
+          source: front,
+          stack: [{ source: front, destination: null }, ...agreeing.wire!.stack],
+        },
+      },
+    );
+    expect(v).toEqual({
+      ok: true,
+      reasons: [
+        'duplicate PROXY header: 2 stacked headers (sources 172.20.0.3:41000, then 172.20.0.1:50222); the backend took header 2 of 2 and saw 172.20.0.1:50222; a balancer behind another proxy should accept its header (accept-proxy) rather than add its own',
+      ],
+    });
+  });
+
   test('flags stacked headers', () => {
     const v = judgeConnection(HEADER_EXPECTED, {
       ...agreeing,
-      wire: { ...agreeing.wire!, count: 2 },
+      wire: { ...agreeing.wire!, stack: [...agreeing.wire!.stack, ...agreeing.wire!.stack] },
     });
     expect(v.reasons).toEqual([
       '2 stacked PROXY headers on one connection; exactly one was expected',
