@@ -9,7 +9,7 @@ export function judgeScenario(
   scenario: Scenario,
   evidence: Evidence[],
 ): { status: ScenarioStatus; reason: string } {
-  const expected = scenario.clients.harness;
+  const expected = scenario.clients.harness + (scenario.clients.containers ?? 0);
   if (evidence.length !== expected) {
     return {
       status: 'failed',

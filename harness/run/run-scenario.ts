@@ -7,10 +7,10 @@ import type { Evidence } from '../evidence/types.ts';
 import { judgeConnection } from '../evidence/verdict.ts';
 import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { Teardown } from '../lifecycle/teardown.ts';
-import { probeThroughBalancer } from '../probes/mysql-probe.ts';
+import { probeThroughBalancer, type ProbeResult } from '../probes/mysql-probe.ts';
 import type { ScenarioReport } from '../report/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { Endpoint } from '../net/endpoint.ts';
+import { sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { encodeV2, tlv } from '../proxy-protocol/index.ts';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
 import type { Images } from '../topology/images.ts';
@@ -97,14 +97,38 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     await writeFile(configFile, topology.balancerConfig);
     artifacts.push(relative(ctx.runDir, configFile));
 
-    const probes = await steps.run(`connecting ${scenario.clients.harness} clients`, () =>
-      probeThroughBalancer(
-        topology.listener,
-        BACKEND_CREDENTIALS,
-        scenario.clients.harness,
-        frontProxyHeader(scenario, topology.listener),
-      ),
+    const clients = scenario.clients.harness + (scenario.clients.containers ?? 0);
+    const [harnessProbes, containerRuns] = await steps.run(`connecting ${clients} clients`, () =>
+      Promise.all([
+        probeThroughBalancer(
+          topology.listener,
+          BACKEND_CREDENTIALS,
+          scenario.clients.harness,
+          frontProxyHeader(scenario, topology.listener),
+        ),
+        scenario.clients.containers
+          ? topology.runClientContainers(scenario.clients.containers)
+          : [],
+      ]),
     );
+    // A client container's port is known only to the balancer: its frontend log
+    // names each session's origin, found by the container's unique address.
+    const logged = containerRuns.length > 0 ? await topology.balancerOrigins() : [];
+    const probes: ProbeResult[] = [
+      ...harnessProbes,
+      ...containerRuns.map(({ client, address, result }) => {
+        const mine = logged.filter((o) => sameAddress(o.address, address));
+        if (mine.length === 1) return { client, origin: mine[0]!, ...result };
+        return {
+          client,
+          origin: null,
+          backend: result.backend,
+          error:
+            result.error ??
+            `the balancer logged ${mine.length} sessions from ${address}, expected one`,
+        };
+      }),
+    ];
     const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
     const captures = await steps.run('decoding captures', () =>

@@ -61,6 +61,8 @@ export const ScenarioSchema = z
       .object({
         /** mysql2 connections opened from the harness, held open together. */
         harness: z.number().int().min(1).max(200),
+        /** One-shot containers running the real `mariadb` client, each from its own fixed address. */
+        containers: z.number().int().min(1).max(50).optional(),
         /**
          * Each client speaks PROXY v2 to the balancer first, naming itself, as a
          * TLS-terminating front would (with the SNI as AUTHORITY).

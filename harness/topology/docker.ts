@@ -62,3 +62,22 @@ export async function sweepRun(runId?: string): Promise<{ containers: number; ne
   }
   return { containers: containers.length, networks: networks.length };
 }
+
+/**
+ * A container's whole output so far, stdout and stderr interleaved, without
+ * following (so it always ends, also for a stopped container). Docker frames
+ * non-TTY output: 8-byte headers (stream, size) before each chunk.
+ */
+export async function containerOutput(id: string): Promise<string> {
+  const c = await docker();
+  const raw = await c.container.dockerode
+    .getContainer(id)
+    .logs({ stdout: true, stderr: true, follow: false });
+  const chunks: Buffer[] = [];
+  for (let at = 0; at + 8 <= raw.length;) {
+    const size = raw.readUInt32BE(at + 4);
+    chunks.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

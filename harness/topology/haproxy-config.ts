@@ -1,3 +1,5 @@
+import { parseHostPort, type Endpoint } from '../net/endpoint.ts';
+
 /** What the balancer must do, in ELB/NLB terms. */
 export interface BalancerSpec {
   listenerPort: number;
@@ -12,6 +14,21 @@ export interface BalancerSpec {
   /** Accept a PROXY header from clients (a balancer behind another proxy). */
   acceptProxy?: boolean;
   instances: { name: string; address: string }[];
+}
+
+/** Marks the balancer's log lines that name a session's origin. */
+export const ORIGIN_LOG_TAG = 'proxyproof-origin';
+
+/** The origins the balancer's frontend logged, from its output. */
+export function originsFromLog(output: string): Endpoint[] {
+  const origins: Endpoint[] = [];
+  for (const line of output.split('\n')) {
+    const at = line.indexOf(`${ORIGIN_LOG_TAG} `);
+    if (at < 0) continue;
+    const endpoint = parseHostPort(line.slice(at + ORIGIN_LOG_TAG.length + 1));
+    if (endpoint) origins.push(endpoint);
+  }
+  return origins;
 }
 
 function serverOptions(spec: BalancerSpec): string {
@@ -47,6 +64,8 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     '',
     `frontend listener_${spec.listenerPort}`,
     `  bind :${spec.listenerPort}${spec.acceptProxy ? ' accept-proxy' : ''}`,
+    // One line per session, at its end: the origin as this frontend saw it.
+    `  log-format "${ORIGIN_LOG_TAG} %ci:%cp"`,
     // The UNIQUE_ID TLV carries this; HAProxy sends none without a format.
     ...(spec.v2Options?.includes('unique-id')
       ? ['  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid']

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { GenericContainer, Wait } from 'testcontainers';
+import { runClientContainers } from '../probes/client-containers.ts';
 import { startCaptureSidecar, type CaptureSidecar, type CaptureStats } from '../capture/sidecar.ts';
 import type { Teardown } from '../lifecycle/teardown.ts';
 import type { Steps } from '../lifecycle/steps.ts';
 import type { Endpoint } from '../net/endpoint.ts';
-import { docker, removeContainer, runLabels } from './docker.ts';
-import { renderHaproxyConfig, type BalancerSpec } from './haproxy-config.ts';
+import { containerOutput, docker, removeContainer, runLabels } from './docker.ts';
+import { originsFromLog, renderHaproxyConfig, type BalancerSpec } from './haproxy-config.ts';
 import type { Images } from './images.ts';
 import { createNetwork, hostAddress } from './networks.ts';
 
@@ -50,6 +51,12 @@ export interface LocalTopology {
   /** The balancer's address on the "vpc" network: what a backend sees without PROXY. */
   balancerVpcAddress: string;
   vpcSubnet: string;
+  /** Runs `count` one-shot `mariadb` client containers on "internet", each with its own fixed address. */
+  runClientContainers(count: number): ReturnType<typeof runClientContainers>;
+  /** Session origins as the balancer's frontend logged them (each at its session's end). */
+  balancerOrigins(): Promise<Endpoint[]>;
+  /** The "internet" network's name and subnet, for client containers. */
+  internet: { name: string; subnet: string };
   /** The HAProxy config the balancer runs, kept as an artifact. */
   balancerConfig: string;
   /** Each backend with its proxy_protocol_networks as the server itself reports it. */
@@ -186,7 +193,11 @@ export async function startLocalTopology(args: {
         `the balancer got ${vpcAddress ?? 'no address'} on the vpc network, not ${balancerVpcAddress}`,
       );
     }
-    return { internetAddress: started.getIpAddress(internet.name), vpcAddress };
+    return {
+      id: started.getId(),
+      internetAddress: started.getIpAddress(internet.name),
+      vpcAddress,
+    };
   });
 
   // A second balancer in front of the first, on the internet network only.
@@ -211,6 +222,23 @@ export async function startLocalTopology(args: {
     frontBalancerAddress: front?.address ?? null,
     balancerVpcAddress: balancer.vpcAddress,
     vpcSubnet: vpc.subnet,
+    internet: { name: internet.name, subnet: internet.subnet },
+    balancerOrigins: async () => originsFromLog(await containerOutput(balancer.id)),
+    runClientContainers: (count) =>
+      runClientContainers({
+        image: images.backend,
+        network: internet.name,
+        // Hosts .100 and up: clear of the gateway and Docker's own assignments.
+        addresses: Array.from({ length: count }, (_, i) => hostAddress(internet.subnet, 100 + i)),
+        target: {
+          address: front?.address ?? balancer.internetAddress,
+          port: args.balancer.listenerPort,
+        },
+        credentials: BACKEND_CREDENTIALS,
+        labels,
+        namePrefix: prefix,
+        track,
+      }),
     balancerConfig: front ? `${config}\n# front balancer\n${front.config}` : config,
     backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
     collectCaptures: (dir) =>

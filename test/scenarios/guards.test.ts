@@ -35,6 +35,10 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
     break: (s) => ({ ...s, clients: { ...s.clients, harness: 1 } }),
     expect: /every backend should serve, but backend-2 received none/,
   },
+  'multi-origin': {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: false } }),
+    expect: /saw the balancer/,
+  },
   'nlb-v2-tlv': {
     break: (s) => ({ ...s, balancer: { ...s.balancer, v2Tlvs: ['unique-id', 'authority'] } }),
     expect: /the header lacks the CRC32C TLV/,

@@ -1,4 +1,4 @@
-import { renderHaproxyConfig } from '../../harness/topology/haproxy-config.ts';
+import { originsFromLog, renderHaproxyConfig } from '../../harness/topology/haproxy-config.ts';
 
 const instances = [
   { name: 'backend-1', address: '172.21.0.2' },
@@ -45,5 +45,23 @@ describe('HAProxy config for a Classic ELB listener', () => {
     expect(cfg).toContain('  bind :13306\n');
     expect(cfg).toContain('  server backend-1 172.21.0.2:3307\n');
     expect(cfg).not.toContain('send-proxy');
+  });
+});
+
+describe("the balancer's own log of origins", () => {
+  test('the frontend logs each session origin, and the log parses back', () => {
+    const cfg = renderHaproxyConfig({
+      listenerPort: 3306,
+      instancePort: 3306,
+      proxyProtocol: 'v1',
+      instances,
+    });
+    expect(cfg).toContain('  log-format "proxyproof-origin %ci:%cp"\n');
+    const output =
+      '[NOTICE] Loading success.\nproxyproof-origin 10.0.0.100:41268\nproxyproof-origin ::ffff:10.0.0.1:5000\nnoise\n';
+    expect(originsFromLog(output)).toEqual([
+      { address: '10.0.0.100', port: 41268 },
+      { address: '::ffff:10.0.0.1', port: 5000 },
+    ]);
   });
 });

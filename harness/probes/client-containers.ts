@@ -1,0 +1,65 @@
+import type { Endpoint } from '../net/endpoint.ts';
+import { parseHostPort } from '../net/endpoint.ts';
+import { containerOutput, docker, removeContainer } from '../topology/docker.ts';
+import type { Credentials, ProbeResult } from './mysql-probe.ts';
+
+/** The same question the mysql2 probe asks, through the real `mariadb` command-line client. */
+const WHO_AM_I =
+  'SELECT p.HOST, USER(), @@hostname FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()';
+
+/**
+ * Runs one short-lived container per address on the given network, each with
+ * that fixed address, each asking the backend through the balancer who it is.
+ * The origin port is not known to the client tool; the caller supplies it from
+ * the balancer's own log (its frontend's view), matched by the unique address.
+ */
+export async function runClientContainers(opts: {
+  image: string;
+  network: string;
+  addresses: string[];
+  target: Endpoint;
+  credentials: Credentials;
+  labels: Record<string, string>;
+  namePrefix: string;
+  track: (id: string, what: string) => void;
+}): Promise<{ client: string; address: string; result: Omit<ProbeResult, 'client' | 'origin'> }[]> {
+  const client = await docker();
+  return Promise.all(
+    opts.addresses.map(async (address, i) => {
+      const name = `client-${i + 1}`;
+      const container = await client.container.dockerode.createContainer({
+        name: `${opts.namePrefix}-${name}`,
+        Image: opts.image,
+        Labels: opts.labels,
+        Cmd: [
+          'mariadb',
+          `--host=${opts.target.address}`,
+          `--port=${opts.target.port}`,
+          `--user=${opts.credentials.user}`,
+          `--password=${opts.credentials.password}`,
+          '--connect-timeout=10',
+          '--batch',
+          '--skip-column-names',
+          `--execute=${WHO_AM_I}`,
+        ],
+        HostConfig: { NetworkMode: opts.network },
+        NetworkingConfig: {
+          EndpointsConfig: { [opts.network]: { IPAMConfig: { IPv4Address: address } } },
+        },
+      });
+      opts.track(container.id, name);
+      await container.start();
+      const { StatusCode } = (await container.wait()) as { StatusCode: number };
+      const output = await containerOutput(container.id);
+      await removeContainer(container.id);
+      const line = output.split('\n').find((l) => l.split('\t').length === 3);
+      const [host, user, instance] = (line ?? '').split('\t');
+      const seen = host ? parseHostPort(host) : null;
+      const result =
+        StatusCode === 0 && seen && user && instance
+          ? { backend: { host: seen, user: user.trim(), instance: instance.trim() }, error: null }
+          : { backend: null, error: `mariadb client exited ${StatusCode}: ${output.trim()}` };
+      return { client: `${name} (${address})`, address, result };
+    }),
+  );
+}

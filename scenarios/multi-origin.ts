@@ -1,0 +1,14 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// Many origins at once: five client containers, each from its own fixed
+// address running the real `mariadb` client, plus 50 concurrent mysql2
+// sessions from the harness. Every session must be attributed to its own origin.
+export default defineScenario({
+  id: 'multi-origin',
+  title:
+    'Five client hosts and 50 concurrent sessions: every connection attributed to its own origin',
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+  backends: 2,
+  clients: { harness: 50, containers: 5 },
+  expect: { header: 'v1', backendSees: 'client', allBackendsServe: true },
+});
