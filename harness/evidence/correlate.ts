@@ -1,5 +1,5 @@
 import type { CapturedConnection } from '../capture/proxy-headers.ts';
-import { sameAddress, type Endpoint } from '../net/endpoint.ts';
+import { formatEndpoint, sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { isEndpoint } from '../proxy-protocol/types.ts';
 import type { ProbeResult } from '../probes/mysql-probe.ts';
 import type { CaptureLocation, Observation, WireView } from './types.ts';
@@ -13,16 +13,26 @@ export interface BackendCapture {
   trusts: string;
 }
 
+/** The seed's first question, answered per connection: what the two address pairs are. */
+function meaning(source: Endpoint | null, destination: Endpoint | null): string {
+  if (!source || !destination)
+    return "the header carries no addresses (LOCAL or UNKNOWN): the connection is the proxy's own";
+  return `source ${formatEndpoint(source)} is the client as the balancer saw it; destination ${formatEndpoint(destination)} is the balancer's own listener, the address and port the client dialled`;
+}
+
 function wireView(c: CapturedConnection): WireView | null {
   const first = c.headers[0];
   if (!first) return null;
+  const source = isEndpoint(first.source) ? first.source : null;
+  const destination = isEndpoint(first.destination) ? first.destination : null;
   return {
+    meaning: meaning(source, destination),
     version: first.version,
     command: first.command,
     family: first.family,
     protocol: first.protocol,
-    source: isEndpoint(first.source) ? first.source : null,
-    destination: isEndpoint(first.destination) ? first.destination : null,
+    source,
+    destination,
     tlvs: first.tlvs,
     raw: c.headers.map((h) => h.hex).join(''),
     stack: c.headers.map((h) => ({

@@ -20,6 +20,8 @@ export interface WireView {
   destination: Endpoint | null;
   /** v2 TLVs, decoded (CRC32C already verified). */
   tlvs: readonly Tlv[];
+  /** Which address pair is which, and what each means, in words. */
+  meaning: string;
   /** The header bytes, hex. */
   raw: string;
   /**

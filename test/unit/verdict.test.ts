@@ -18,6 +18,7 @@ const agreeing: Observation = {
     family: 'INET',
     protocol: 'STREAM',
     tlvs: [],
+    meaning: 'source 172.20.0.1:50222 is the client; destination 172.20.0.2:3306 is the listener',
     source: { address: '172.20.0.1', port: 50222 },
     destination: { address: '172.20.0.2', port: 3306 },
     raw: '50524f5859...',
