@@ -32,6 +32,7 @@ export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEven
             ? paint(31, 'FAILED')
             : paint(33, 'SKIPPED');
       out.write(`  ${mark} ${report.id} in ${seconds(report.durationMillis)}: ${report.reason}\n`);
+      for (const w of report.warnings) out.write(`    ${paint(33, 'warning:')} ${w}\n`);
       for (const c of report.connections.filter((e) => !e.verdict.ok)) {
         out.write(`    ✗ ${c.client}: ${c.verdict.reasons.join('; ')}\n`);
       }

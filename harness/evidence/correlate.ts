@@ -68,6 +68,15 @@ function locate(
       if (conn) return { at: { instance, connection: conn.connection }, conn };
     }
   }
+  // A client that skipped the balancer: the TCP connection is its own.
+  for (const { instance, connections } of captures) {
+    const conn =
+      origin &&
+      connections.find(
+        (c) => c.connection.sport === origin.port && sameAddress(c.connection.src, origin.address),
+      );
+    if (conn) return { at: { instance, connection: conn.connection }, conn };
+  }
   if (!backend) return null;
   const capture = captures.find((c) => c.instance === backend.instance);
   const conn = capture?.connections.find(

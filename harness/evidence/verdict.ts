@@ -61,7 +61,13 @@ function wireProblems(expect: Expectation, o: Seen): string[] {
   // The outermost proxy's header (the last) is the one that names the client.
   const client = o.wire.stack[o.wire.stack.length - 1]?.source ?? null;
   if (!client) problems.push(`the header carries no source address (${o.wire.family})`);
-  else if (!sameAddress(client.address, o.origin.address) || client.port !== o.origin.port) {
+  else if (expect.forgedSource !== undefined) {
+    if (!sameAddress(client.address, expect.forgedSource)) {
+      problems.push(
+        `the forged header names ${client.address}, not the claimed ${expect.forgedSource}`,
+      );
+    }
+  } else if (!sameAddress(client.address, o.origin.address) || client.port !== o.origin.port) {
     problems.push(`header source ${formatEndpoint(client)} differs from origin ${origin}`);
   }
   return problems;
@@ -73,6 +79,11 @@ function backendProblems(expect: Expectation, o: Seen): string[] {
   const balancer = o.balancer.address;
   if (!o.backend)
     return o.error === null ? ['the backend reported no session for this connection'] : [];
+  if (expect.forgedSource !== undefined && sameAddress(o.backend.address, expect.forgedSource)) {
+    return [
+      `SECURITY: backend ${o.backend.instance} accepted the forged origin ${expect.forgedSource} from ${o.origin.address}, a host that is not the balancer`,
+    ];
+  }
   const seen = formatEndpoint(o.backend);
   const instance = o.backend.instance;
   const sawBalancer = sameAddress(o.backend.address, balancer);
@@ -110,6 +121,12 @@ export function diagnoseRefusal(o: Observation): string {
     return `${instance} does not accept PROXY headers at all (proxy_protocol_networks is empty), yet the balancer sends them; enable the protocol on the backend (proxy_protocol_networks=${o.balancer.subnet}) or turn the balancer's policy off; ${said}`;
   }
   return `backend does not trust PROXY headers from ${o.balancer.address}; add ${o.balancer.subnet} to proxy_protocol_networks (${instance} has ${JSON.stringify(o.backendTrusts ?? 'unknown')}); ${said}`;
+}
+
+/** A forged header that was refused: who sent it, what it claimed, whom the backend trusts. */
+export function diagnoseForgery(o: Observation & { origin: Endpoint }, claim: string): string {
+  const instance = o.captured?.instance ?? 'the backend';
+  return `${instance} refused a PROXY header forged by ${o.origin.address} claiming ${claim}: it accepts headers only from ${JSON.stringify(o.backendTrusts ?? 'unknown')}; the server said: ${o.error}`;
 }
 
 /** What stacked headers did to the backend's view, and what to change. */
@@ -159,7 +176,12 @@ export function judgeConnection(expect: Expectation, observation: Observation): 
   }
   problems.push(...wireProblems(expect, o), ...backendProblems(expect, o));
   if (problems.length > 0) return { ok: false, reasons: problems };
-  if (expect.backendSees === 'nobody') return { ok: true, reasons: [diagnoseRefusal(o)] };
+  if (expect.backendSees === 'nobody') {
+    return {
+      ok: true,
+      reasons: [expect.forgedSource ? diagnoseForgery(o, expect.forgedSource) : diagnoseRefusal(o)],
+    };
+  }
   // An expected stack passes, but is still flagged, with the address the backend took.
   if ((o.wire?.stack.length ?? 0) > 1) return { ok: true, reasons: [diagnoseStack(o)] };
   return { ok: true, reasons: [] };

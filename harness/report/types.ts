@@ -9,6 +9,8 @@ export interface ScenarioReport {
   /** Why it passed, failed or was skipped, in words. */
   reason: string;
   connections: Evidence[];
+  /** Findings that do not change the status but a person must read (e.g. forgery works on a wider trust). */
+  warnings: string[];
   /** Files beside report.json, relative to it (pcaps, HAProxy config). */
   artifacts: string[];
   timings: StepTiming[];

@@ -11,7 +11,7 @@ import { probeThroughBalancer, type ProbeResult } from '../probes/mysql-probe.ts
 import type { ScenarioReport } from '../report/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { sameAddress, type Endpoint } from '../net/endpoint.ts';
-import { encodeV2, tlv } from '../proxy-protocol/index.ts';
+import { encodeV1, encodeV2, tlv } from '../proxy-protocol/index.ts';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
 import type { Images } from '../topology/images.ts';
 import {
@@ -50,6 +50,23 @@ function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
   };
 }
 
+/**
+ * For a forgery scenario: the harness, another host on the vpc network, dials
+ * backend-1 directly and opens with a v1 header naming the claimed address.
+ */
+function forgeryAt(scenario: Scenario, backendAddress: string) {
+  const forge = scenario.clients.forgeDirect;
+  if (!forge) return undefined;
+  const target = { address: backendAddress, port: scenario.balancer.instancePort };
+  const header = (origin: Endpoint) =>
+    encodeV1({
+      family: 'INET',
+      source: { address: forge.claim, port: origin.port },
+      destination: target,
+    });
+  return { target, header };
+}
+
 /** A front proxy's PROXY v2 header for a client: its own address, the listener, the authority. */
 function frontProxyHeader(scenario: Scenario, listener: Endpoint) {
   const front = scenario.clients.viaFrontProxy;
@@ -76,6 +93,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
   const teardown = new Teardown();
   const steps = new Steps(ctx.signal, (step, millis) => ctx.announce(scenario.id, step, millis));
   const artifacts: string[] = [];
+  const warnings: string[] = [];
   let connections: Evidence[] = [];
   let outcome: Pick<ScenarioReport, 'status' | 'reason'>;
 
@@ -98,13 +116,14 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     artifacts.push(relative(ctx.runDir, configFile));
 
     const clients = scenario.clients.harness + (scenario.clients.containers ?? 0);
+    const forgery = forgeryAt(scenario, topology.backends[0]!.address);
     const [harnessProbes, containerRuns] = await steps.run(`connecting ${clients} clients`, () =>
       Promise.all([
         probeThroughBalancer(
-          topology.listener,
+          forgery?.target ?? topology.listener,
           BACKEND_CREDENTIALS,
           scenario.clients.harness,
-          frontProxyHeader(scenario, topology.listener),
+          forgery?.header ?? frontProxyHeader(scenario, topology.listener),
         ),
         scenario.clients.containers
           ? topology.runClientContainers(scenario.clients.containers)
@@ -129,6 +148,23 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
         };
       }),
     ];
+    if (forgery && scenario.expect.warnIfSubnetTrusted) {
+      warnings.push(
+        await steps.run('forging against a subnet-trusting backend', async () => {
+          await topology.setBackendTrust('backend-1', topology.vpcSubnet);
+          const [r] = await probeThroughBalancer(
+            forgery.target,
+            BACKEND_CREDENTIALS,
+            1,
+            forgery.header,
+          );
+          const claim = scenario.clients.forgeDirect!.claim;
+          return r?.backend && sameAddress(r.backend.host.address, claim)
+            ? `with proxy_protocol_networks=${topology.vpcSubnet} (the whole subnet), backend-1 accepted a header forged by ${r.origin?.address} and reported ${claim} as the client: every host in a trusted range can forge its origin; trust only the balancers' own addresses`
+            : `even trusting the whole subnet ${topology.vpcSubnet}, backend-1 did not take the forged ${claim}: ${r?.error ?? JSON.stringify(r?.backend)}`;
+        }),
+      );
+    }
     const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
     const captures = await steps.run('decoding captures', () =>
@@ -166,6 +202,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     title: scenario.title,
     ...outcome,
     connections,
+    warnings,
     artifacts,
     timings: steps.timings,
     durationMillis: Math.round(performance.now() - started),

@@ -8,6 +8,10 @@ export const ExpectationSchema = z
     header: z.enum(['v1', 'v2', 'none']),
     /** TLVs every header must carry, by name (CRC32C present means it verified). */
     tlvs: z.array(z.enum(['CRC32C', 'UNIQUE_ID', 'AUTHORITY'])).optional(),
+    /** The headers name this forged address instead of the origin; the backend must never report it. */
+    forgedSource: z.ipv4().optional(),
+    /** Also try the forgery against a backend trusting the whole subnet, and warn if it works. */
+    warnIfSubnetTrusted: z.boolean().optional(),
     /** The AUTHORITY TLV's value, when it is expected. */
     authority: z.string().optional(),
     /** Whose address the backend must report for the session; nobody: it must refuse it. */
@@ -61,6 +65,11 @@ export const ScenarioSchema = z
       .object({
         /** mysql2 connections opened from the harness, held open together. */
         harness: z.number().int().min(1).max(200),
+        /**
+         * The harness acts as another host on the vpc network: it skips the
+         * balancer and sends the backend a PROXY v1 header claiming `claim`.
+         */
+        forgeDirect: z.object({ claim: z.ipv4() }).strict().optional(),
         /** One-shot containers running the real `mariadb` client, each from its own fixed address. */
         containers: z.number().int().min(1).max(50).optional(),
         /**

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { GenericContainer, Wait } from 'testcontainers';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { runClientContainers } from '../probes/client-containers.ts';
 import { startCaptureSidecar, type CaptureSidecar, type CaptureStats } from '../capture/sidecar.ts';
 import type { Teardown } from '../lifecycle/teardown.ts';
@@ -51,6 +51,8 @@ export interface LocalTopology {
   /** The balancer's address on the "vpc" network: what a backend sees without PROXY. */
   balancerVpcAddress: string;
   vpcSubnet: string;
+  /** Changes a running backend's proxy_protocol_networks (a dynamic variable in MariaDB). */
+  setBackendTrust(instance: string, networks: string): Promise<void>;
   /** Runs `count` one-shot `mariadb` client containers on "internet", each with its own fixed address. */
   runClientContainers(count: number): ReturnType<typeof runClientContainers>;
   /** Session origins as the balancer's frontend logged them (each at its session's end). */
@@ -63,6 +65,17 @@ export interface LocalTopology {
   backends: { name: string; address: string; trusts: string }[];
   /** Stops every capture and writes `<dir>/<backend>.pcap`. */
   collectCaptures(dir: string): Promise<CollectedCapture[]>;
+}
+
+/** Runs SQL as root over the server's own socket inside its container. */
+async function rootQuery(
+  container: StartedTestContainer,
+  name: string,
+  sql: string,
+): Promise<string> {
+  const r = await container.exec(['mariadb', '-N', '-B', '-e', sql]);
+  if (r.exitCode !== 0) throw new Error(`${name}: ${sql}: ${r.output}`);
+  return r.stdout.trim();
 }
 
 /**
@@ -126,21 +139,13 @@ export async function startLocalTopology(args: {
           .withStartupTimeout(90_000)
           .start();
         track(started.getId(), name);
-        // Asked of the server (as root over its socket), not assumed from our flag.
-        const asked = await started.exec([
-          'mariadb',
-          '-N',
-          '-B',
-          '-e',
-          'SELECT @@proxy_protocol_networks',
-        ]);
-        if (asked.exitCode !== 0)
-          throw new Error(`${name}: cannot read proxy_protocol_networks: ${asked.output}`);
         return {
           name,
           address: started.getIpAddress(vpc.name),
           containerId: started.getId(),
-          trusts: asked.stdout.trim(),
+          container: started,
+          // Asked of the server, not assumed from our flag.
+          trusts: await rootQuery(started, name, 'SELECT @@proxy_protocol_networks'),
         };
       }),
     ),
@@ -241,6 +246,11 @@ export async function startLocalTopology(args: {
       }),
     balancerConfig: front ? `${config}\n# front balancer\n${front.config}` : config,
     backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
+    setBackendTrust: async (instance, networks) => {
+      const b = backends.find((x) => x.name === instance);
+      if (!b) throw new Error(`no backend ${instance}`);
+      await rootQuery(b.container, instance, `SET GLOBAL proxy_protocol_networks = '${networks}'`);
+    },
     collectCaptures: (dir) =>
       Promise.all(
         captures.map(async ({ instance, sidecar }) => {

@@ -47,6 +47,10 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
     break: (s) => ({ ...s, balancer: { ...s.balancer, behindFrontBalancer: false } }),
     expect: /1 stacked PROXY headers on one connection; 2 were expected/,
   },
+  'spoofed-header': {
+    break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
+    expect: /SECURITY: backend backend-1 accepted the forged origin 203\.0\.113\.66/,
+  },
   'untrusted-balancer': {
     break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
     expect: /accepted the session .* although it should have refused it/,

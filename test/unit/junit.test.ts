@@ -1,7 +1,7 @@
 import { renderJunit } from '../../harness/report/junit.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 
-const base = { connections: [], artifacts: [], timings: [], durationMillis: 1500 };
+const base = { connections: [], warnings: [], artifacts: [], timings: [], durationMillis: 1500 };
 const report: RunReport = {
   runId: 'r1',
   startedAt: '2026-11-26T00:00:00.000Z',

@@ -1,0 +1,23 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// Another host on the vpc network (the harness itself) skips the balancer and
+// sends backend-1 a forged header claiming 203.0.113.66 (TEST-NET-3, only ever
+// text in a header). The backend trusts the balancer's own address only, so it
+// must refuse; the forged address must never be reported as a client. Then the
+// same forgery against a backend trusting the whole subnet, reported as a warning.
+export default defineScenario({
+  id: 'spoofed-header',
+  title:
+    'A forged header from another vpc host is refused; trusting the whole subnet would let it through',
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+  backends: 1,
+  backendTrust: 'balancer-address',
+  clients: { harness: 3, forgeDirect: { claim: '203.0.113.66' } },
+  expect: {
+    header: 'v1',
+    backendSees: 'nobody',
+    refusal: 'ER_HOST_NOT_PRIVILEGED',
+    forgedSource: '203.0.113.66',
+    warnIfSubnetTrusted: true,
+  },
+});
