@@ -1,4 +1,3 @@
-import { SocketAddress } from 'node:net';
 import {
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL,
@@ -20,86 +19,192 @@ export interface TcpSegment {
   payload: Buffer;
 }
 
+/**
+ * Where the parts of a TCP segment lie, as offsets into the bytes holding its
+ * frame. Filled in by locateTcpSegment, so that reassembly can look at every
+ * packet without allocating anything for it.
+ */
+export interface TcpLocation {
+  /** 4 or 6. */
+  ipVersion: number;
+  /** Offset of the source address; the destination address directly follows it. */
+  addresses: number;
+  sport: number;
+  dport: number;
+  seq: number;
+  /** The TCP flags byte. */
+  flags: number;
+  payloadStart: number;
+  payloadEnd: number;
+}
+
+const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+const TCP_RST = 0x04;
+export const TCP_ACK = 0x10;
+
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 const ETHERTYPE_VLAN = 0x8100;
 const PROTO_TCP = 6;
 
-/** Finds the IP packet inside a frame of the given link type, with its ethertype. */
-function ipPayload(linkType: number, frame: Buffer): { etherType: number; ip: Buffer } | null {
-  switch (linkType) {
-    case LINKTYPE_ETHERNET: {
-      let offset = 12;
-      let etherType = frame.readUInt16BE(offset);
-      while (etherType === ETHERTYPE_VLAN && frame.length >= offset + 6) {
-        offset += 4;
-        etherType = frame.readUInt16BE(offset);
-      }
-      return { etherType, ip: frame.subarray(offset + 2) };
-    }
-    case LINKTYPE_LINUX_SLL: // 16-byte cooked header, protocol at 14
-      return { etherType: frame.readUInt16BE(14), ip: frame.subarray(16) };
-    case LINKTYPE_LINUX_SLL2: // 20-byte cooked header, protocol at 0
-      return { etherType: frame.readUInt16BE(0), ip: frame.subarray(20) };
-    case LINKTYPE_RAW: {
-      const version = frame[0]! >> 4;
-      return { etherType: version === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4, ip: frame };
-    }
-    default:
-      return null;
-  }
+const u16 = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
+const u32 = (b: Uint8Array, at: number) =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+
+export function newTcpLocation(): TcpLocation {
+  return {
+    ipVersion: 0,
+    addresses: 0,
+    sport: 0,
+    dport: 0,
+    seq: 0,
+    flags: 0,
+    payloadStart: 0,
+    payloadEnd: 0,
+  };
 }
 
-function ipv6Text(bytes: Buffer): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
-  return new SocketAddress({ address: groups.join(':'), family: 'ipv6' }).address;
+/**
+ * Finds the TCP segment in the frame at `bytes[start, end)`, of the given link
+ * type, and fills in `at` with offsets into `bytes`; false for anything else or
+ * a frame too short for its headers. Every bound is checked here, so nothing
+ * reads past the frame.
+ */
+export function locateTcpSegment(
+  linkType: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  at: TcpLocation,
+): boolean {
+  let ip: number;
+  let etherType: number;
+  switch (linkType) {
+    case LINKTYPE_ETHERNET: {
+      if (end - start < 14) return false;
+      let offset = start + 12;
+      etherType = u16(bytes, offset);
+      while (etherType === ETHERTYPE_VLAN && end >= offset + 6) {
+        offset += 4;
+        etherType = u16(bytes, offset);
+      }
+      ip = offset + 2;
+      break;
+    }
+    case LINKTYPE_LINUX_SLL: // 16-byte cooked header, protocol at 14
+      if (end - start < 16) return false;
+      etherType = u16(bytes, start + 14);
+      ip = start + 16;
+      break;
+    case LINKTYPE_LINUX_SLL2: // 20-byte cooked header, protocol at 0
+      if (end - start < 20) return false;
+      etherType = u16(bytes, start);
+      ip = start + 20;
+      break;
+    case LINKTYPE_RAW:
+      if (end - start < 1) return false;
+      etherType = bytes[start]! >> 4 === 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+      ip = start;
+      break;
+    default:
+      return false;
+  }
+  let tcp: number;
+  let tcpEnd: number;
+  if (etherType === ETHERTYPE_IPV4) {
+    // Shorter than the minimum header is malformed: it holds no whole addresses.
+    if (end - ip < 20 || bytes[ip + 9] !== PROTO_TCP) return false;
+    // Non-first fragments carry no TCP header.
+    if ((u16(bytes, ip + 6) & 0x1fff) !== 0) return false;
+    at.ipVersion = 4;
+    at.addresses = ip + 12;
+    tcp = ip + (bytes[ip]! & 0x0f) * 4;
+    tcpEnd = Math.min(ip + u16(bytes, ip + 2), end);
+  } else if (etherType === ETHERTYPE_IPV6) {
+    // Extension headers are not followed: the harness's own traffic carries none.
+    if (end - ip < 40 || bytes[ip + 6] !== PROTO_TCP) return false;
+    at.ipVersion = 6;
+    at.addresses = ip + 8;
+    tcp = ip + 40;
+    tcpEnd = Math.min(tcp + u16(bytes, ip + 4), end);
+  } else {
+    return false;
+  }
+  const tcpLength = tcpEnd - tcp;
+  if (tcpLength < 8) return false;
+  at.sport = u16(bytes, tcp);
+  at.dport = u16(bytes, tcp + 2);
+  at.seq = u32(bytes, tcp + 4);
+  // A header cut short inside its first 14 bytes reads as offset 0, no flags.
+  const dataOffset = tcpLength > 12 ? (bytes[tcp + 12]! >> 4) * 4 : 0;
+  at.flags = tcpLength > 13 ? bytes[tcp + 13]! : 0;
+  at.payloadStart = tcp + Math.min(dataOffset, tcpLength);
+  at.payloadEnd = tcpEnd;
+  return true;
+}
+
+const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+/** Dotted text of the IPv4 address at `at`. */
+export function ipv4Text(b: Uint8Array, at: number): string {
+  return `${DECIMAL[b[at]!]}.${DECIMAL[b[at + 1]!]}.${DECIMAL[b[at + 2]!]}.${DECIMAL[b[at + 3]!]}`;
+}
+
+/**
+ * Text of the IPv6 address at `at`, exactly as Node's SocketAddress (libuv's
+ * inet_ntop) prints it: lower-case, the first longest run of two or more zero
+ * groups as "::", IPv4-compatible and -mapped addresses with a dotted tail.
+ */
+export function ipv6Text(b: Uint8Array, at: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(u16(b, at + i));
+  let best = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      best = i;
+      bestLength = j - i;
+    }
+    i = j + 1;
+  }
+  if (best === 0 && (bestLength === 6 || (bestLength === 5 && groups[5] === 0xffff))) {
+    return `::${bestLength === 5 ? 'ffff:' : ''}${ipv4Text(b, at + 12)}`;
+  }
+  let text = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      text += '::';
+      i += bestLength - 1;
+    } else {
+      text += (i === 0 || i === best + bestLength ? '' : ':') + groups[i]!.toString(16);
+    }
+  }
+  return text;
+}
+
+/** Text of the address of the given IP version at `at`. */
+export function ipText(ipVersion: number, b: Uint8Array, at: number): string {
+  return ipVersion === 4 ? ipv4Text(b, at) : ipv6Text(b, at);
 }
 
 /** Decodes a TCP segment from a captured frame; null for anything else or a truncated frame. */
 export function decodeTcpSegment(linkType: number, frame: Buffer): TcpSegment | null {
-  try {
-    const found = ipPayload(linkType, frame);
-    if (!found) return null;
-    const { etherType, ip } = found;
-    let src: string;
-    let dst: string;
-    let tcp: Buffer;
-    if (etherType === ETHERTYPE_IPV4) {
-      const ihl = (ip[0]! & 0x0f) * 4;
-      if (ip[9] !== PROTO_TCP) return null;
-      // Non-first fragments carry no TCP header.
-      if ((ip.readUInt16BE(6) & 0x1fff) !== 0) return null;
-      const total = ip.readUInt16BE(2);
-      src = [...ip.subarray(12, 16)].join('.');
-      dst = [...ip.subarray(16, 20)].join('.');
-      tcp = ip.subarray(ihl, Math.min(total, ip.length));
-    } else if (etherType === ETHERTYPE_IPV6) {
-      // Extension headers are not followed: the harness's own traffic carries none.
-      if (ip[6] !== PROTO_TCP) return null;
-      const payloadLength = ip.readUInt16BE(4);
-      src = ipv6Text(ip.subarray(8, 24));
-      dst = ipv6Text(ip.subarray(24, 40));
-      tcp = ip.subarray(40, Math.min(40 + payloadLength, ip.length));
-    } else {
-      return null;
-    }
-    const dataOffset = (tcp[12]! >> 4) * 4;
-    const flags = tcp[13]!;
-    return {
-      src,
-      dst,
-      sport: tcp.readUInt16BE(0),
-      dport: tcp.readUInt16BE(2),
-      seq: tcp.readUInt32BE(4),
-      fin: (flags & 0x01) !== 0,
-      syn: (flags & 0x02) !== 0,
-      rst: (flags & 0x04) !== 0,
-      ack: (flags & 0x10) !== 0,
-      payload: tcp.subarray(dataOffset),
-    };
-  } catch (e) {
-    if (e instanceof RangeError) return null; // truncated frame
-    throw e;
-  }
+  const at = newTcpLocation();
+  if (!locateTcpSegment(linkType, frame, 0, frame.length, at)) return null;
+  const size = at.ipVersion === 4 ? 4 : 16;
+  return {
+    src: ipText(at.ipVersion, frame, at.addresses),
+    dst: ipText(at.ipVersion, frame, at.addresses + size),
+    sport: at.sport,
+    dport: at.dport,
+    seq: at.seq,
+    fin: (at.flags & TCP_FIN) !== 0,
+    syn: (at.flags & TCP_SYN) !== 0,
+    rst: (at.flags & TCP_RST) !== 0,
+    ack: (at.flags & TCP_ACK) !== 0,
+    payload: frame.subarray(at.payloadStart, at.payloadEnd),
+  };
 }

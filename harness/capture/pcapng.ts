@@ -1,4 +1,4 @@
-import { PcapFormatError, type PcapRecord } from './pcap.ts';
+import { collectRecords, PcapFormatError, type PacketCursor, type PcapRecord } from './pcap.ts';
 
 // Block types and option codes from draft-ietf-opsawg-pcapng.
 const BLOCK_SHB = 0x0a0d0d0a;
@@ -19,7 +19,16 @@ interface Interface {
   unitsPerSecond: bigint;
   /** Seconds added to every timestamp, from if_tsoffset. */
   offsetSeconds: bigint;
+  /** Units per microsecond if that is 1 or 1000 and there is no offset, else 0: see toMicros. */
+  unitsPerMicro: number;
 }
+
+// Helpers at module level, not closures: under tsx, esbuild wraps each closure in
+// __name() as it is made, and closures made per block cost more than reading the packet.
+const u16 = (b: Buffer, at: number, little: boolean) =>
+  little ? b.readUInt16LE(at) : b.readUInt16BE(at);
+const u32 = (b: Buffer, at: number, little: boolean) =>
+  little ? b.readUInt32LE(at) : b.readUInt32BE(at);
 
 /**
  * Reads a pcapng file (what Wireshark and dumpcap write). Each section has its
@@ -28,110 +37,142 @@ interface Interface {
  * file (a capture stopped mid-write) ends reading rather than being an error.
  */
 export function readPcapng(file: Buffer): PcapRecord[] {
+  return collectRecords(pcapngPackets(file));
+}
+
+/** The packets of a pcapng file, as readPcapng reads them. */
+export function pcapngPackets(file: Buffer): PacketCursor {
   if (file.length < 12 || file.readUInt32BE(0) !== BLOCK_SHB) {
     throw new PcapFormatError('no section header block at the start: not a pcapng file');
   }
-  let little = true;
-  let interfaces: Interface[] = [];
-  const u16 = (b: Buffer, at: number) => (little ? b.readUInt16LE(at) : b.readUInt16BE(at));
-  const u32 = (b: Buffer, at: number) => (little ? b.readUInt32LE(at) : b.readUInt32BE(at));
+  return new PcapngPackets(file);
+}
 
-  const records: PcapRecord[] = [];
-  let offset = 0;
-  while (offset + 8 <= file.length) {
-    // The SHB type reads the same in both byte orders, so it is found before the order is known.
-    const type = u32(file, offset);
-    if (type === BLOCK_SHB) {
-      if (offset + 12 > file.length) break;
-      if (file.readUInt32LE(offset + 8) === BYTE_ORDER_MAGIC) little = true;
-      else if (file.readUInt32BE(offset + 8) === BYTE_ORDER_MAGIC) little = false;
-      else {
-        const magic = file.readUInt32BE(offset + 8).toString(16);
-        throw new PcapFormatError(
-          `section header at offset ${offset} has bad byte-order magic 0x${magic}`,
-        );
-      }
-      interfaces = [];
-    }
-    const length = u32(file, offset + 4);
-    if (length < 12 || length % 4 !== 0) {
-      throw new PcapFormatError(
-        `block at offset ${offset} has total length ${length}: must be a multiple of 4, at least 12`,
-      );
-    }
-    if (offset + length > file.length) break;
-    const trailer = u32(file, offset + length - 4);
-    if (trailer !== length) {
-      throw new PcapFormatError(
-        `block at offset ${offset} has total length ${length} but its trailing copy says ${trailer}`,
-      );
-    }
-    const body = file.subarray(offset + 8, offset + length - 4);
-    const need = (bytes: number, what: string) => {
-      if (body.length < bytes)
-        throw new PcapFormatError(`${what} at offset ${offset} is too short: ${length} bytes`);
-    };
-    const iface = (id: number, what: string) => {
-      const found = interfaces[id];
-      if (!found) {
-        throw new PcapFormatError(
-          `${what} at offset ${offset} refers to interface ${id}, but its section describes ${interfaces.length}`,
-        );
-      }
-      return found;
-    };
+class PcapngPackets implements PacketCursor {
+  readonly bytes: Buffer;
+  start = 0;
+  end = 0;
+  linkType = 0;
+  timestampMicros = 0;
+  /** Where the next block starts. */
+  private offset = 0;
+  private little = true;
+  private interfaces: Interface[] = [];
 
-    switch (type) {
-      case BLOCK_SHB: {
-        need(16, 'section header');
-        const major = u16(body, 4);
-        if (major !== 1)
-          throw new PcapFormatError(`section at offset ${offset} has unsupported version ${major}`);
-        break;
-      }
-      case BLOCK_IDB:
-        need(8, 'interface description');
-        interfaces.push(describeInterface(body, little, offset));
-        break;
-      case BLOCK_EPB:
-      case BLOCK_PB: {
-        // Same layout, except the obsolete PB has a 16-bit interface id then a drop count.
-        const what = type === BLOCK_EPB ? 'enhanced packet block' : 'packet block';
-        need(20, what);
-        const found = iface(type === BLOCK_EPB ? u32(body, 0) : u16(body, 0), what);
-        const captured = u32(body, 12);
-        if (20 + captured > body.length) {
+  constructor(file: Buffer) {
+    this.bytes = file;
+  }
+
+  next(): boolean {
+    const file = this.bytes;
+    while (this.offset + 8 <= file.length) {
+      const offset = this.offset;
+      // The SHB type reads the same in both byte orders, so it is found before the order is known.
+      const type = u32(file, offset, this.little);
+      if (type === BLOCK_SHB) {
+        if (offset + 12 > file.length) return false;
+        if (file.readUInt32LE(offset + 8) === BYTE_ORDER_MAGIC) this.little = true;
+        else if (file.readUInt32BE(offset + 8) === BYTE_ORDER_MAGIC) this.little = false;
+        else {
+          const magic = file.readUInt32BE(offset + 8).toString(16);
           throw new PcapFormatError(
-            `${what} at offset ${offset} claims ${captured} captured bytes, more than the block holds`,
+            `section header at offset ${offset} has bad byte-order magic 0x${magic}`,
           );
         }
-        records.push({
-          timestampMicros: toMicros(found, u32(body, 4), u32(body, 8)),
-          linkType: found.linkType,
-          data: body.subarray(20, 20 + captured),
-        });
-        break;
+        this.interfaces = [];
       }
-      case BLOCK_SPB: {
-        need(4, 'simple packet block');
-        const found = iface(0, 'simple packet block');
-        // No captured length is stored: the data is the packet cut to the snaplen, then padded.
-        const captured = Math.min(
-          u32(body, 0),
-          body.length - 4,
-          found.snapLen === 0 ? Infinity : found.snapLen,
+      const little = this.little;
+      const length = u32(file, offset + 4, little);
+      if (length < 12 || length % 4 !== 0) {
+        throw new PcapFormatError(
+          `block at offset ${offset} has total length ${length}: must be a multiple of 4, at least 12`,
         );
-        records.push({
-          timestampMicros: 0,
-          linkType: found.linkType,
-          data: body.subarray(4, 4 + captured),
-        });
-        break;
+      }
+      if (offset + length > file.length) return false;
+      const trailer = u32(file, offset + length - 4, little);
+      if (trailer !== length) {
+        throw new PcapFormatError(
+          `block at offset ${offset} has total length ${length} but its trailing copy says ${trailer}`,
+        );
+      }
+      this.offset = offset + length;
+      // The block's body, read in place.
+      const body = offset + 8;
+      const bodyLength = length - 12;
+
+      switch (type) {
+        case BLOCK_SHB: {
+          need(bodyLength, 16, 'section header', offset, length);
+          const major = u16(file, body + 4, little);
+          if (major !== 1)
+            throw new PcapFormatError(
+              `section at offset ${offset} has unsupported version ${major}`,
+            );
+          break;
+        }
+        case BLOCK_IDB:
+          need(bodyLength, 8, 'interface description', offset, length);
+          this.interfaces.push(
+            describeInterface(file.subarray(body, body + bodyLength), little, offset),
+          );
+          break;
+        case BLOCK_EPB:
+        case BLOCK_PB: {
+          // Same layout, except the obsolete PB has a 16-bit interface id then a drop count.
+          const what = type === BLOCK_EPB ? 'enhanced packet block' : 'packet block';
+          need(bodyLength, 20, what, offset, length);
+          const id = type === BLOCK_EPB ? u32(file, body, little) : u16(file, body, little);
+          const found = iface(this.interfaces, id, what, offset);
+          const captured = u32(file, body + 12, little);
+          if (20 + captured > bodyLength) {
+            throw new PcapFormatError(
+              `${what} at offset ${offset} claims ${captured} captured bytes, more than the block holds`,
+            );
+          }
+          this.timestampMicros = toMicros(
+            found,
+            u32(file, body + 4, little),
+            u32(file, body + 8, little),
+          );
+          this.linkType = found.linkType;
+          this.start = body + 20;
+          this.end = body + 20 + captured;
+          return true;
+        }
+        case BLOCK_SPB: {
+          need(bodyLength, 4, 'simple packet block', offset, length);
+          const found = iface(this.interfaces, 0, 'simple packet block', offset);
+          // No captured length is stored: the data is the packet cut to the snaplen, then padded.
+          const captured = Math.min(
+            u32(file, body, little),
+            bodyLength - 4,
+            found.snapLen === 0 ? Infinity : found.snapLen,
+          );
+          this.timestampMicros = 0;
+          this.linkType = found.linkType;
+          this.start = body + 4;
+          this.end = body + 4 + captured;
+          return true;
+        }
       }
     }
-    offset += length;
+    return false;
   }
-  return records;
+}
+
+function need(bodyLength: number, bytes: number, what: string, offset: number, length: number) {
+  if (bodyLength < bytes)
+    throw new PcapFormatError(`${what} at offset ${offset} is too short: ${length} bytes`);
+}
+
+function iface(interfaces: Interface[], id: number, what: string, offset: number): Interface {
+  const found = interfaces[id];
+  if (!found) {
+    throw new PcapFormatError(
+      `${what} at offset ${offset} refers to interface ${id}, but its section describes ${interfaces.length}`,
+    );
+  }
+  return found;
 }
 
 function describeInterface(body: Buffer, little: boolean, offset: number): Interface {
@@ -141,6 +182,7 @@ function describeInterface(body: Buffer, little: boolean, offset: number): Inter
     snapLen: little ? body.readUInt32LE(4) : body.readUInt32BE(4),
     unitsPerSecond: 1_000_000n,
     offsetSeconds: 0n,
+    unitsPerMicro: 0,
   };
   // Options may end without opt_endofopt, so running out of room also ends them.
   for (let at = 8; at + 4 <= body.length;) {
@@ -170,11 +212,29 @@ function describeInterface(body: Buffer, little: boolean, offset: number): Inter
     }
     at = value + Math.ceil(size / 4) * 4;
   }
+  if (described.offsetSeconds === 0n) {
+    if (described.unitsPerSecond === 1_000_000n) described.unitsPerMicro = 1;
+    else if (described.unitsPerSecond === 1_000_000_000n) described.unitsPerMicro = 1000;
+  }
   return described;
 }
 
-/** BigInt because a nanosecond timestamp since the epoch exceeds 2^53. */
+/** 2^32, and the limit below which a double holds every integer. */
+const TWO_32 = 0x1_0000_0000;
+const HIGH_LIMIT = 2 ** 53 / TWO_32;
+
+/**
+ * The common resolutions (micro- and nanoseconds, no offset) in plain numbers,
+ * exact while the result is below 2^53 microseconds (the year 2255); BigInt
+ * otherwise, because a nanosecond timestamp since the epoch exceeds 2^53.
+ */
 function toMicros(found: Interface, high: number, low: number): number {
+  if (found.unitsPerMicro === 1 && high < HIGH_LIMIT) return high * TWO_32 + low;
+  if (found.unitsPerMicro === 1000 && high < HIGH_LIMIT * 1000) {
+    // (high * 2^32 + low) / 1000 in two parts, each exact in a double.
+    const rest = (high % 1000) * TWO_32 + low;
+    return Math.floor(high / 1000) * TWO_32 + Math.floor(rest / 1000);
+  }
   const units = (BigInt(high) << 32n) | BigInt(low);
   return Number((units * 1_000_000n) / found.unitsPerSecond + found.offsetSeconds * 1_000_000n);
 }

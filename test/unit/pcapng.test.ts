@@ -5,7 +5,10 @@ import { readCapture } from '../../harness/capture/capture-file.ts';
 import { PcapFormatError } from '../../harness/capture/pcap.ts';
 import { readPcapng } from '../../harness/capture/pcapng.ts';
 import { headersAtStart } from '../../harness/capture/proxy-headers.ts';
-import { reassembleClientStreams } from '../../harness/capture/tcp-streams.ts';
+import {
+  captureClientStreams,
+  reassembleClientStreams,
+} from '../../harness/capture/tcp-streams.ts';
 import { frame, pcapFile, type Segment } from '../support/pcap-writer.ts';
 import {
   block,
@@ -260,6 +263,20 @@ describe('pcapng into the rest of the capture pipeline', () => {
     expect(expected[0]?.[0]?.source).toMatchObject({ port: 35646 });
     expect(decode(pcapngFile('little', 'sll2', connection))).toEqual(expected);
     expect(decode(pcapngFile('big', 'sll2', connection))).toEqual(expected);
+  });
+
+  test('captureClientStreams reads a file in place to what readCapture then reassembly give', () => {
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+    for (const file of [
+      fixture('haproxy-send-proxy-v1.pcap'),
+      fixture('haproxy-send-proxy-v1.pcapng'),
+      pcapngFile('big', 'sll2', connection),
+    ]) {
+      const expected = reassembleClientStreams(readCapture(file));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(captureClientStreams(file)).toEqual(expected);
+    }
+    expect(() => captureClientStreams(Buffer.alloc(2))).toThrow(PcapFormatError);
   });
 
   test('readCapture refuses what is neither', () => {
