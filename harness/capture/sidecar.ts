@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import tar from 'tar-stream';
-import { docker } from '../topology/docker.ts';
+import { containerOutput } from '../topology/docker.ts';
 import { readPcap } from './pcap.ts';
 import { decodeTcpSegment } from './packet.ts';
 
@@ -66,7 +66,7 @@ export async function startCaptureSidecar(opts: {
       await catchUp(started, opts.port, file);
       const stopped = await started.stop({ remove: false, timeout: 5_000 });
       await extractSingleFile(await stopped.copyArchiveFromContainer(PCAP_IN_CONTAINER), file);
-      return { droppedByKernel: droppedByKernel(await logText(started)) };
+      return { droppedByKernel: droppedByKernel(await containerOutput(started.getId())) };
     },
   };
 }
@@ -97,16 +97,6 @@ async function catchUp(
   throw new Error(
     `the capture did not catch up with the clients within ${CATCH_UP_DEADLINE_MS / 1000} s`,
   );
-}
-
-/** A stopped container's whole output; not followed, so it always ends. */
-async function logText(container: StartedTestContainer): Promise<string> {
-  const client = await docker();
-  const raw = await client.container.dockerode
-    .getContainer(container.getId())
-    .logs({ stdout: true, stderr: true, follow: false });
-  // Multiplexed frames carry 8-byte headers; the text lines between them are intact.
-  return raw.toString('latin1');
 }
 
 /** tcpdump's closing statistics: "N packets dropped by kernel". */
