@@ -57,6 +57,11 @@ export const ScenarioSchema = z
         path: ['v2Tlvs'],
       }),
     backends: z.number().int().min(1).max(8),
+    /**
+     * The backend server: Debian's MariaDB (built here), or Oracle MySQL from
+     * its official image (needs a registry; PROXYPROOF_MYSQL_IMAGE overrides).
+     */
+    backendServer: z.enum(['mariadb', 'oracle-mysql']).optional(),
     /** Whose PROXY headers the backends accept (proxy_protocol_networks); default the vpc subnet. */
     backendTrust: z
       .enum(['vpc-subnet', 'balancer-address', 'another-network', 'nothing'])

@@ -51,14 +51,10 @@ let baseImage: Promise<void> | undefined;
 /** The base image, pulled if a registry answers; otherwise a message that says how to make it. */
 function ensureBaseImage(): Promise<void> {
   baseImage ??= (async () => {
-    const client = await docker();
-    const name = ImageName.fromString(BASE_IMAGE);
-    if (await client.image.exists(name)) return;
-    try {
-      await client.image.pull(name);
-    } catch (e) {
+    const problem = await imageUnavailable(BASE_IMAGE);
+    if (problem) {
       throw new SetupError(
-        `${BASE_IMAGE} is not on this Docker engine and cannot be pulled (${(e as Error).message}). ` +
+        `${BASE_IMAGE} is not on this Docker engine and cannot be pulled: ${problem}. ` +
           'Without a registry, make it from Debian packages with: bash .ci/base-image.sh',
       );
     }
@@ -71,4 +67,17 @@ export async function ensureImages(onBuild: (tag: string) => void): Promise<Imag
     (['balancer', 'backend', 'capture'] as const).map((k) => ensureImage(k, onBuild)),
   );
   return { balancer: balancer!, backend: backend!, capture: capture! };
+}
+
+/** Null when `image` is on the engine or can be pulled; otherwise why not. */
+export async function imageUnavailable(image: string): Promise<string | null> {
+  const client = await docker();
+  const name = ImageName.fromString(image);
+  if (await client.image.exists(name)) return null;
+  try {
+    await client.image.pull(name);
+    return null;
+  } catch (e) {
+    return `no registry answers: ${(e as Error).message.split('\n')[0]!.trim()}`;
+  }
 }

@@ -61,9 +61,18 @@ describe('the shipped scenarios on local containers', () => {
     expect(written.scenarios.map((x) => x.id).sort()).toEqual(ids);
   });
 
-  test('every shipped scenario passes', () => {
-    const failed = written.scenarios.filter((x) => x.status !== 'passed');
-    expect(failed.map((x) => `${x.id}: ${x.reason}`)).toEqual([]);
+  test('every shipped scenario passes, but those needing Oracle MySQL, which say why they skipped', async () => {
+    const needsOracle = new Set(
+      (await loadScenarios(SCENARIOS))
+        .filter((x) => x.backendServer === 'oracle-mysql')
+        .map((x) => x.id),
+    );
+    const notPassed = written.scenarios.filter(
+      (x) => x.status !== 'passed' && !(x.status === 'skipped' && needsOracle.has(x.id)),
+    );
+    expect(notPassed.map((x) => `${x.id}: ${x.status}: ${x.reason}`)).toEqual([]);
+    for (const x of written.scenarios.filter((y) => y.status === 'skipped'))
+      expect(x.reason).toMatch(/needs Oracle MySQL|not run by the local provider/);
   });
 
   test('two-backends: both instances served, each connection seen as its own client', () => {
