@@ -46,6 +46,9 @@ function wireProblems(expect: Expectation, o: Seen): string[] {
     const wanted = stacked === 1 ? 'exactly one was expected' : `${stacked} were expected`;
     problems.push(`${o.wire.stack.length} stacked PROXY headers on one connection; ${wanted}`);
   }
+  if (expect.family && o.wire.family !== expect.family) {
+    problems.push(`the header's address family is ${o.wire.family}, expected ${expect.family}`);
+  }
   for (const name of expect.tlvs ?? []) {
     if (!o.wire.tlvs.some((t) => t.name === name))
       problems.push(`the header lacks the ${name} TLV`);

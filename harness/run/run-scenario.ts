@@ -38,7 +38,7 @@ async function decodeCapture(c: CollectedCapture, trusts: string): Promise<Backe
 
 /** The scenario's balancer in HAProxy terms: Classic ELB is send-proxy (v1), NLB send-proxy-v2. */
 function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
-  const { kind, listenerPort, instancePort, proxyProtocol, v2Tlvs, acceptProxy } =
+  const { kind, listenerPort, instancePort, proxyProtocol, v2Tlvs, acceptProxy, ipv6Clients } =
     scenario.balancer;
   const version = kind === 'nlb' ? 'v2' : 'v1';
   return {
@@ -47,6 +47,7 @@ function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
     proxyProtocol: proxyProtocol ? version : 'none',
     v2Options: v2Tlvs,
     acceptProxy,
+    dualStack: ipv6Clients,
   };
 }
 

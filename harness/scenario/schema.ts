@@ -6,6 +6,8 @@ export const ExpectationSchema = z
   .object({
     /** What must be on the wire at the backend for each client connection. */
     header: z.enum(['v1', 'v2', 'none']),
+    /** The address family every header must carry (INET6: the clients came over IPv6). */
+    family: z.enum(['INET', 'INET6']).optional(),
     /** TLVs every header must carry, by name (CRC32C present means it verified). */
     tlvs: z.array(z.enum(['CRC32C', 'UNIQUE_ID', 'AUTHORITY'])).optional(),
     /** The headers name this forged address instead of the origin; the backend must never report it. */
@@ -48,6 +50,8 @@ export const ScenarioSchema = z
         v2Tlvs: z.array(z.enum(['crc32c', 'unique-id', 'authority'])).optional(),
         /** The balancer itself sits behind a proxy and accepts PROXY headers from it. */
         acceptProxy: z.boolean().optional(),
+        /** Clients reach the balancer over IPv6 (a dual-stack "internet" network, bind :::port v4v6). */
+        ipv6Clients: z.boolean().optional(),
         /** A second balancer in front, sending this one PROXY headers of the same version. */
         behindFrontBalancer: z.boolean().optional(),
       })

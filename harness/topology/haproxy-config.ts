@@ -1,4 +1,4 @@
-import { parseHostPort, type Endpoint } from '../net/endpoint.ts';
+import { formatEndpoint, parseHostPort, type Endpoint } from '../net/endpoint.ts';
 
 /** What the balancer must do, in ELB/NLB terms. */
 export interface BalancerSpec {
@@ -13,6 +13,8 @@ export interface BalancerSpec {
   v2Options?: ('crc32c' | 'unique-id' | 'authority')[];
   /** Accept a PROXY header from clients (a balancer behind another proxy). */
   acceptProxy?: boolean;
+  /** Listen on IPv6 and IPv4 (IPv4 clients then appear as ::ffff:a.b.c.d). */
+  dualStack?: boolean;
   instances: { name: string; address: string }[];
 }
 
@@ -48,7 +50,8 @@ function serverOptions(spec: BalancerSpec): string {
 export function renderHaproxyConfig(spec: BalancerSpec): string {
   const server = serverOptions(spec);
   const servers = spec.instances.map(
-    (i) => `  server ${i.name} ${i.address}:${spec.instancePort}${server}`,
+    (i) =>
+      `  server ${i.name} ${formatEndpoint({ address: i.address, port: spec.instancePort })}${server}`,
   );
   return [
     'global',
@@ -63,7 +66,7 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     '  timeout server 120s',
     '',
     `frontend listener_${spec.listenerPort}`,
-    `  bind :${spec.listenerPort}${spec.acceptProxy ? ' accept-proxy' : ''}`,
+    `  bind ${spec.dualStack ? ':::' : ':'}${spec.listenerPort}${spec.dualStack ? ' v4v6' : ''}${spec.acceptProxy ? ' accept-proxy' : ''}`,
     // One line per session, at its end: the origin as this frontend saw it.
     `  log-format "${ORIGIN_LOG_TAG} %ci:%cp"`,
     // The UNIQUE_ID TLV carries this; HAProxy sends none without a format.

@@ -109,7 +109,8 @@ export async function startLocalTopology(args: {
   const [internet, vpc] = await steps.run('creating networks', async () => {
     const nets = [];
     for (const role of ['internet', 'vpc']) {
-      const net = await createNetwork(runId, `${prefix}-${role}`);
+      const ipv6 = role === 'internet' && args.balancer.dualStack === true;
+      const net = await createNetwork(runId, `${prefix}-${role}`, { ipv6 });
       teardown.defer(`remove network ${net.name}`, () =>
         client.network.remove(client.network.getById(net.id)),
       );
@@ -198,9 +199,13 @@ export async function startLocalTopology(args: {
         `the balancer got ${vpcAddress ?? 'no address'} on the vpc network, not ${balancerVpcAddress}`,
       );
     }
+    // Clients of a dual-stack balancer dial its IPv6 address.
+    const v6 = inspected.NetworkSettings.Networks[internet.name]?.GlobalIPv6Address;
+    if (args.balancer.dualStack && !v6)
+      throw new Error('the balancer got no IPv6 address on the internet network');
     return {
       id: started.getId(),
-      internetAddress: started.getIpAddress(internet.name),
+      internetAddress: args.balancer.dualStack ? v6! : started.getIpAddress(internet.name),
       vpcAddress,
     };
   });

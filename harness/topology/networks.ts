@@ -6,6 +6,8 @@ export interface LocalNetwork {
   name: string;
   subnet: string;
   gateway: string;
+  /** The IPv6 subnet, on a dual-stack network. */
+  subnet6: string | null;
 }
 
 /**
@@ -13,28 +15,39 @@ export interface LocalNetwork {
  * to Docker, because fixed container addresses need a user-configured subnet).
  */
 const POOL = '10.213';
+const POOL6 = 'fd00:213';
 
 /**
  * Creates a labelled bridge network on a free /24 of the pool; a subnet another
  * network already holds (a concurrent run) is retried with another.
  */
-export async function createNetwork(runId: string, name: string): Promise<LocalNetwork> {
+export async function createNetwork(
+  runId: string,
+  name: string,
+  options: { ipv6?: boolean } = {},
+): Promise<LocalNetwork> {
   const client = await docker();
   const first = Math.floor(Math.random() * 256);
   for (let attempt = 0; attempt < 256; attempt++) {
     const third = (first + attempt * 97) % 256; // 97 is coprime to 256: every /24 once
     const subnet = `${POOL}.${third}.0/24`;
     const gateway = `${POOL}.${third}.1`;
+    // The same /24 number names the IPv6 /64 (unique local addresses, fd00::/8).
+    const subnet6 = options.ipv6 ? `${POOL6}:${third.toString(16)}::/64` : null;
     try {
       const network = await client.network.create({
         Name: name,
         Driver: 'bridge',
         CheckDuplicate: true,
         Labels: runLabels(runId),
-        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gateway }] },
+        EnableIPv6: options.ipv6 === true,
+        IPAM: {
+          Driver: 'default',
+          Config: [{ Subnet: subnet, Gateway: gateway }, ...(subnet6 ? [{ Subnet: subnet6 }] : [])],
+        },
       });
       const info = (await network.inspect()) as { Id: string };
-      return { id: info.Id, name, subnet, gateway };
+      return { id: info.Id, name, subnet, gateway, subnet6 };
     } catch (e) {
       if (!/overlap/i.test((e as Error).message)) throw e;
     }

@@ -35,6 +35,14 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
     break: (s) => ({ ...s, clients: { ...s.clients, harness: 1 } }),
     expect: /every backend should serve, but backend-2 received none/,
   },
+  ipv6: {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, ipv6Clients: false } }),
+    expect: /address family is INET, expected INET6/,
+  },
+  'ipv6-nlb': {
+    break: (s) => ({ ...s, balancer: { ...s.balancer, ipv6Clients: false } }),
+    expect: /address family is INET, expected INET6/,
+  },
   'multi-origin': {
     break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: false } }),
     expect: /saw the balancer/,

@@ -160,6 +160,11 @@ describe('connection verdict: origin = header source = backend, and not the bala
     });
   });
 
+  test('names a header of the wrong address family', () => {
+    const v = judgeConnection({ header: 'v1', family: 'INET6', backendSees: 'client' }, agreeing);
+    expect(v.reasons).toEqual(["the header's address family is INET, expected INET6"]);
+  });
+
   test('flags stacked headers', () => {
     const v = judgeConnection(HEADER_EXPECTED, {
       ...agreeing,

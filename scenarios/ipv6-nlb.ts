@@ -1,0 +1,17 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// The same over PROXY v2: an NLB-style balancer writes INET6 address blocks.
+export default defineScenario({
+  id: 'ipv6-nlb',
+  title: 'IPv6 clients through a v2 balancer: INET6 headers, backends see the IPv6 origin',
+  balancer: {
+    kind: 'nlb',
+    listenerPort: 3306,
+    instancePort: 3306,
+    proxyProtocol: true,
+    ipv6Clients: true,
+  },
+  backends: 2,
+  clients: { harness: 4 },
+  expect: { header: 'v2', family: 'INET6', backendSees: 'client' },
+});

@@ -1,0 +1,18 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// Clients on an IPv6 "internet" network: the Classic-ELB-style balancer writes
+// TCP6 v1 headers, and the backends must report the IPv6 origin.
+export default defineScenario({
+  id: 'ipv6',
+  title: 'IPv6 clients through a v1 balancer: TCP6 headers, backends see the IPv6 origin',
+  balancer: {
+    kind: 'classic-elb',
+    listenerPort: 3306,
+    instancePort: 3306,
+    proxyProtocol: true,
+    ipv6Clients: true,
+  },
+  backends: 2,
+  clients: { harness: 4 },
+  expect: { header: 'v1', family: 'INET6', backendSees: 'client' },
+});
