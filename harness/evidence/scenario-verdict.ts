@@ -8,6 +8,8 @@ export type ScenarioStatus = 'passed' | 'failed' | 'skipped';
 export function judgeScenario(
   scenario: Scenario,
   evidence: Evidence[],
+  /** Each backend's Aborted_connects counter after the clients, read from the server. */
+  aborted: { instance: string; abortedConnects: number }[] = [],
 ): { status: ScenarioStatus; reason: string } {
   const expected = scenario.clients.harness + (scenario.clients.containers ?? 0);
   if (evidence.length !== expected) {
@@ -25,6 +27,8 @@ export function judgeScenario(
       reason: `${failing.length} of ${evidence.length} connections failed; ${first.client}: ${first.verdict.reasons.join('; ')}`,
     };
   }
+  const health = healthChecks(scenario, aborted);
+  if (health?.failed) return { status: 'failed', reason: health.text };
   if (scenario.expect.allBackendsServe) {
     const served = new Set(evidence.flatMap((e) => (e.backend ? [e.backend.instance] : [])));
     const idle = Array.from({ length: scenario.backends }, (_, i) => `backend-${i + 1}`).filter(
@@ -57,6 +61,7 @@ export function judgeScenario(
         `vpc address ${balancer}; the client's origin is lost, as expected for this setup`,
     };
   }
+  const checks = health ? `; ${health.text}` : '';
   const destinations = [
     ...new Set(
       evidence.flatMap((e) => (e.wire?.destination ? [formatEndpoint(e.wire.destination)] : [])),
@@ -66,6 +71,32 @@ export function judgeScenario(
     status: 'passed',
     reason:
       `all ${evidence.length} connections: origin = PROXY header source = backend's view, and none is the balancer; ` +
-      `the header's destination (${destinations.join(', ')}) is the balancer's listener, the address the client dialled`,
+      `the header's destination (${destinations.join(', ')}) is the balancer's listener, the address the client dialled${checks}`,
   };
+}
+
+/** What the health checks did to the backends, against what the scenario expects. */
+function healthChecks(
+  scenario: Scenario,
+  aborted: { instance: string; abortedConnects: number }[],
+): { failed: boolean; text: string } | null {
+  const expected = scenario.expect.abortedConnects;
+  const check = scenario.balancer.healthCheck;
+  if (!expected || !check) return null;
+  const counts = aborted.map((a) => `${a.instance} ${a.abortedConnects}`).join(', ');
+  const total = aborted.reduce((sum, a) => sum + a.abortedConnects, 0);
+  const window = `${check.kind} checks every ${check.intervalMs} ms for ${check.runForMs / 1000} s`;
+  if (expected === 'none' && total > 0) {
+    return {
+      failed: true,
+      text: `${window} left aborted handshakes on the backends (Aborted_connects: ${counts}); expected none`,
+    };
+  }
+  if (expected === 'some' && aborted.some((a) => a.abortedConnects === 0)) {
+    return {
+      failed: true,
+      text: `${window} left no aborted handshakes on some backend (Aborted_connects: ${counts}); expected every check to abort one`,
+    };
+  }
+  return { failed: false, text: `${window}: Aborted_connects ${counts}` };
 }

@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { extractProxyHeaders } from '../capture/extract.ts';
 import { observe, type BackendCapture } from '../evidence/correlate.ts';
@@ -38,8 +39,16 @@ async function decodeCapture(c: CollectedCapture, trusts: string): Promise<Backe
 
 /** The scenario's balancer in HAProxy terms: Classic ELB is send-proxy (v1), NLB send-proxy-v2. */
 function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
-  const { kind, listenerPort, instancePort, proxyProtocol, v2Tlvs, acceptProxy, ipv6Clients } =
-    scenario.balancer;
+  const {
+    kind,
+    listenerPort,
+    instancePort,
+    proxyProtocol,
+    v2Tlvs,
+    acceptProxy,
+    ipv6Clients,
+    healthCheck,
+  } = scenario.balancer;
   const version = kind === 'nlb' ? 'v2' : 'v1';
   return {
     listenerPort,
@@ -48,6 +57,11 @@ function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
     v2Options: v2Tlvs,
     acceptProxy,
     dualStack: ipv6Clients,
+    healthCheck: healthCheck && {
+      kind: healthCheck.kind,
+      intervalMs: healthCheck.intervalMs,
+      user: 'proxyproof_check',
+    },
   };
 }
 
@@ -128,6 +142,9 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
       name: scenario.id,
       backends: scenario.backends,
       backendTrust: scenario.backendTrust,
+      backendOptions: scenario.backendMaxConnectErrors
+        ? [`--max-connect-errors=${scenario.backendMaxConnectErrors}`]
+        : [],
       balancer: balancerFor(scenario),
       front: scenario.balancer.behindFrontBalancer
         ? { proxyProtocol: balancerFor(scenario).proxyProtocol }
@@ -140,6 +157,12 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
     await writeFile(configFile, topology.balancerConfig);
     artifacts.push(relative(ctx.runDir, configFile));
 
+    const checks = scenario.balancer.healthCheck;
+    if (checks && checks.runForMs > 0) {
+      await steps.run(`letting health checks run ${checks.runForMs / 1000} s`, () =>
+        sleep(checks.runForMs),
+      );
+    }
     const clients = scenario.clients.harness + (scenario.clients.containers ?? 0);
     const forgery = forgeryAt(scenario, topology.backends[0]!.address);
     const [harnessProbes, containerRuns] = await steps.run(`connecting ${clients} clients`, () =>
@@ -173,6 +196,13 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
         };
       }),
     ];
+    // Read before the captures are collected: the capture's own marker connection aborts one handshake.
+    const aborted = await Promise.all(
+      topology.backends.map(async (b) => ({
+        instance: b.name,
+        abortedConnects: await topology.backendStatus(b.name, 'Aborted_connects'),
+      })),
+    );
     if (forgery && scenario.expect.warnIfSubnetTrusted) {
       warnings.push(
         await steps.run('forging against a subnet-trusting backend', async () => {
@@ -209,7 +239,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
       const observation = observe(probe, balancer, captures);
       return { ...observation, verdict: judgeConnection(scenario.expect, observation) };
     });
-    outcome = judgeScenario(scenario, connections);
+    outcome = judgeScenario(scenario, connections, aborted);
   } catch (e) {
     if (e instanceof Interrupted) throw e;
     outcome = {

@@ -6,6 +6,8 @@ export const ExpectationSchema = z
   .object({
     /** What must be on the wire at the backend for each client connection. */
     header: z.enum(['v1', 'v2', 'none']),
+    /** What health checks must have done to the backends: aborted handshakes, or none. */
+    abortedConnects: z.enum(['some', 'none']).optional(),
     /** The address family every header must carry (INET6: the clients came over IPv6). */
     family: z.enum(['INET', 'INET6']).optional(),
     /** TLVs every header must carry, by name (CRC32C present means it verified). */
@@ -50,6 +52,19 @@ export const ScenarioSchema = z
         v2Tlvs: z.array(z.enum(['crc32c', 'unique-id', 'authority'])).optional(),
         /** The balancer itself sits behind a proxy and accepts PROXY headers from it. */
         acceptProxy: z.boolean().optional(),
+        /**
+         * Health checks on the instances every intervalMs, for runForMs before the
+         * clients connect: a bare TCP connect (a plain TCP check), the same after
+         * a PROXY header (check-send-proxy), or a MySQL login (mysql-check).
+         */
+        healthCheck: z
+          .object({
+            kind: z.enum(['tcp', 'tcp-send-proxy', 'mysql']),
+            intervalMs: z.number().int().min(50).max(10_000),
+            runForMs: z.number().int().min(0).max(30_000),
+          })
+          .strict()
+          .optional(),
         /** Clients reach the balancer over IPv6 (a dual-stack "internet" network, bind :::port v4v6). */
         ipv6Clients: z.boolean().optional(),
         /** A second balancer in front, sending this one PROXY headers of the same version. */
@@ -67,6 +82,8 @@ export const ScenarioSchema = z
      */
     backendServer: z.enum(['mariadb', 'oracle-mysql']).optional(),
     /** Whose PROXY headers the backends accept (proxy_protocol_networks); default the vpc subnet. */
+    /** MariaDB's max_connect_errors on the backends (default 100). */
+    backendMaxConnectErrors: z.number().int().min(1).optional(),
     backendTrust: z
       .enum(['vpc-subnet', 'balancer-address', 'another-network', 'nothing'])
       .optional(),

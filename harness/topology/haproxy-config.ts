@@ -13,6 +13,12 @@ export interface BalancerSpec {
   v2Options?: ('crc32c' | 'unique-id' | 'authority')[];
   /** Accept a PROXY header from clients (a balancer behind another proxy). */
   acceptProxy?: boolean;
+  /**
+   * Health checks on the instances, every `intervalMs`: a bare TCP connect (as
+   * a plain ELB TCP check), the same with the PROXY header first
+   * (check-send-proxy), or a MySQL login as `user` (option mysql-check).
+   */
+  healthCheck?: { kind: 'tcp' | 'tcp-send-proxy' | 'mysql'; intervalMs: number; user?: string };
   /** Listen on IPv6 and IPv4 (IPv4 clients then appear as ::ffff:a.b.c.d). */
   dualStack?: boolean;
   instances: { name: string; address: string }[];
@@ -33,7 +39,7 @@ export function originsFromLog(output: string): Endpoint[] {
   return origins;
 }
 
-function serverOptions(spec: BalancerSpec): string {
+function proxyOptions(spec: BalancerSpec): string {
   switch (spec.proxyProtocol) {
     case 'none':
       return '';
@@ -44,6 +50,13 @@ function serverOptions(spec: BalancerSpec): string {
       return ` send-proxy-v2${options.length ? ` proxy-v2-options ${options.join(',')}` : ''}`;
     }
   }
+}
+
+function serverOptions(spec: BalancerSpec): string {
+  const check = spec.healthCheck;
+  if (!check) return proxyOptions(spec);
+  const sendProxy = check.kind === 'tcp' ? '' : ' check-send-proxy';
+  return `${proxyOptions(spec)} check inter ${check.intervalMs}${sendProxy}`;
 }
 
 /** Renders an HAProxy config that behaves like an ELB/NLB TCP listener. */
@@ -77,6 +90,9 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     '',
     `backend instances_${spec.instancePort}`,
     '  balance roundrobin',
+    ...(spec.healthCheck?.kind === 'mysql'
+      ? [`  option mysql-check user ${spec.healthCheck.user ?? 'haproxy_check'} post-41`]
+      : []),
     ...servers,
     '',
   ].join('\n');

@@ -51,6 +51,8 @@ export interface LocalTopology {
   /** The balancer's address on the "vpc" network: what a backend sees without PROXY. */
   balancerVpcAddress: string;
   vpcSubnet: string;
+  /** A backend's server status counter (SHOW GLOBAL STATUS), e.g. Aborted_connects. */
+  backendStatus(instance: string, variable: string): Promise<number>;
   /** Changes a running backend's proxy_protocol_networks (a dynamic variable in MariaDB). */
   setBackendTrust(instance: string, networks: string): Promise<void>;
   /** Runs `count` one-shot `mariadb` client containers on "internet", each with its own fixed address. */
@@ -91,6 +93,8 @@ export async function startLocalTopology(args: {
   backends: number;
   /** Default: the vpc subnet, never `*`. */
   backendTrust?: BackendTrust;
+  /** Extra mariadbd options, e.g. --max-connect-errors=10. */
+  backendOptions?: string[];
   balancer: Omit<BalancerSpec, 'instances'>;
   /** Another balancer in front of this one, sending it PROXY headers too. */
   front?: { proxyProtocol: BalancerSpec['proxyProtocol'] };
@@ -135,7 +139,7 @@ export async function startLocalTopology(args: {
           .withLabels(labels)
           .withNetworkMode(vpc.name)
           .withEnvironment({ PROXY_PROTOCOL_NETWORKS: trusted })
-          .withCommand(['start-backend', `--port=${instancePort}`])
+          .withCommand(['start-backend', `--port=${instancePort}`, ...(args.backendOptions ?? [])])
           .withWaitStrategy(Wait.forLogMessage(/ready for connections/))
           .withStartupTimeout(90_000)
           .start();
@@ -251,6 +255,12 @@ export async function startLocalTopology(args: {
       }),
     balancerConfig: front ? `${config}\n# front balancer\n${front.config}` : config,
     backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
+    backendStatus: async (instance, variable) => {
+      const b = backends.find((x) => x.name === instance);
+      if (!b) throw new Error(`no backend ${instance}`);
+      const row = await rootQuery(b.container, instance, `SHOW GLOBAL STATUS LIKE '${variable}'`);
+      return Number(row.split('\t')[1]);
+    },
     setBackendTrust: async (instance, networks) => {
       const b = backends.find((x) => x.name === instance);
       if (!b) throw new Error(`no backend ${instance}`);

@@ -35,6 +35,20 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
     break: (s) => ({ ...s, clients: { ...s.clients, harness: 1 } }),
     expect: /every backend should serve, but backend-2 received none/,
   },
+  'health-checks': {
+    break: (s) => ({
+      ...s,
+      balancer: { ...s.balancer, healthCheck: { ...s.balancer.healthCheck!, kind: 'mysql' } },
+    }),
+    expect: /left no aborted handshakes on some backend/,
+  },
+  'health-checks-mysql': {
+    break: (s) => ({
+      ...s,
+      balancer: { ...s.balancer, healthCheck: { ...s.balancer.healthCheck!, kind: 'tcp' } },
+    }),
+    expect: /left aborted handshakes on the backends .* expected none/,
+  },
   ipv6: {
     break: (s) => ({ ...s, balancer: { ...s.balancer, ipv6Clients: false } }),
     expect: /address family is INET, expected INET6/,

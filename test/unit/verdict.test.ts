@@ -340,6 +340,27 @@ describe('scenario verdict', () => {
     });
   });
 
+  test('health checks: aborted handshakes where none are expected fail, with the counts', () => {
+    const checked: Scenario = {
+      ...scenario,
+      balancer: {
+        ...scenario.balancer,
+        healthCheck: { kind: 'mysql', intervalMs: 100, runForMs: 2000 },
+      },
+      expect: { ...HEADER_EXPECTED, abortedConnects: 'none' },
+    };
+    expect(
+      judgeScenario(checked, [ok, ok], [{ instance: 'backend-1', abortedConnects: 3 }]),
+    ).toEqual({
+      status: 'failed',
+      reason:
+        'mysql checks every 100 ms for 2 s left aborted handshakes on the backends (Aborted_connects: backend-1 3); expected none',
+    });
+    expect(
+      judgeScenario(checked, [ok, ok], [{ instance: 'backend-1', abortedConnects: 0 }]).status,
+    ).toBe('passed');
+  });
+
   test('passes and says what the header destination is', () => {
     const r = judgeScenario(scenario, [ok, ok]);
     expect(r.status).toBe('passed');

@@ -1,0 +1,23 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// What a plain TCP health check (as an ELB TCP check) does to a backend that
+// expects PROXY: observed on MariaDB 10.11, every check is an aborted handshake
+// ("closed normally without authentication"), counted in Aborted_connects and
+// logged as a warning, ten times a second here. With skip-name-resolve no host
+// was blocked even past max_connect_errors, and clients were still seen right.
+export default defineScenario({
+  id: 'health-checks',
+  title:
+    'Plain TCP health checks abort a handshake on every check; clients are still seen correctly',
+  balancer: {
+    kind: 'classic-elb',
+    listenerPort: 3306,
+    instancePort: 3306,
+    proxyProtocol: true,
+    healthCheck: { kind: 'tcp', intervalMs: 100, runForMs: 2_000 },
+  },
+  backends: 2,
+  backendMaxConnectErrors: 10,
+  clients: { harness: 4 },
+  expect: { header: 'v1', backendSees: 'client', abortedConnects: 'some' },
+});
