@@ -11,7 +11,10 @@ import { decode } from './decode.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Exit codes: 0 all passed, 1 a scenario failed, 2 bad input or environment, 130 interrupted. */
-async function run(options: { scenarios: string; reports: string }): Promise<number> {
+async function run(options: { scenarios: string; reports: string; jobs: string }): Promise<number> {
+  const jobs = Number(options.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new SetupError(`--jobs must be a whole number >= 1, not ${options.jobs}`);
   const scenarios = await loadScenarios(options.scenarios);
   await docker(); // fail before anything starts if there is no engine
 
@@ -53,6 +56,7 @@ async function run(options: { scenarios: string; reports: string }): Promise<num
       scenarios,
       reportsDir: options.reports,
       signal: controller.signal,
+      jobs,
       events: { ...events, runStarted: (id, list) => ((runId = id), events.runStarted(id, list)) },
     });
     finished = true;
@@ -82,7 +86,8 @@ program
   .description('run every scenario on local containers and write reports/<run-id>/')
   .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`)
   .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
-  .action(async (options: { scenarios: string; reports: string }) => {
+  .option('--jobs <n>', 'scenarios run at once (each in its own networks)', '2')
+  .action(async (options: { scenarios: string; reports: string; jobs: string }) => {
     process.exitCode = await run(options);
   });
 

@@ -18,8 +18,10 @@ export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEven
     scenarioStarted(scenario, index) {
       out.write(`\n[${index + 1}/${total}] ${scenario.id}: ${scenario.title}\n`);
     },
-    step(_scenario, step, millis) {
-      if (millis !== undefined) out.write(`      ${step} ${paint(2, seconds(millis))}\n`);
+    step(scenario, step, millis) {
+      // Scenarios may run side by side: every line names its scenario.
+      if (millis !== undefined)
+        out.write(`      ${scenario}: ${step} ${paint(2, seconds(millis))}\n`);
     },
     warn(scenario, message) {
       out.write(`  ${paint(33, '!')} ${scenario}: ${message}\n`);

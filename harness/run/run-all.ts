@@ -34,6 +34,8 @@ export async function runAll(opts: {
   reportsDir: string;
   signal: AbortSignal;
   events: RunEvents;
+  /** Scenarios run at once; each has its own networks and containers, so they cannot collide. */
+  jobs?: number;
 }): Promise<{ report: RunReport; dir: string }> {
   const runId = newRunId();
   const startedAt = new Date().toISOString();
@@ -41,22 +43,43 @@ export async function runAll(opts: {
   opts.events.runStarted(runId, opts.scenarios);
   const images = await ensureImages((tag) => opts.events.building(tag));
   await mkdir(runDir, { recursive: true });
-  const reports: ScenarioReport[] = [];
-  try {
-    for (const [index, scenario] of opts.scenarios.entries()) {
+  const reports: ScenarioReport[] = new Array<ScenarioReport>(opts.scenarios.length);
+  let next = 0;
+  // Two dual-stack networks at once broke host-to-container IPv6 here (connect
+  // timeouts), so IPv6 scenarios take turns; everything else runs side by side.
+  let ipv6Turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(scenario: Scenario, work: () => Promise<T>): Promise<T> => {
+    if (!scenario.balancer.ipv6Clients) return work();
+    const mine = ipv6Turn.then(work, work);
+    ipv6Turn = mine.catch(() => undefined);
+    return mine;
+  };
+  // A few workers take scenarios in file order; reports keep that order.
+  const worker = async () => {
+    while (next < opts.scenarios.length) {
       if (opts.signal.aborted) throw new Interrupted();
+      const index = next++;
+      const scenario = opts.scenarios[index]!;
       opts.events.scenarioStarted(scenario, index);
-      const report = await runScenario(scenario, {
-        runId,
-        images,
-        runDir,
-        signal: opts.signal,
-        announce: opts.events.step,
-        warn: opts.events.warn,
-      });
-      reports.push(report);
+      const report = await inTurn(scenario, () =>
+        runScenario(scenario, {
+          runId,
+          images,
+          runDir,
+          signal: opts.signal,
+          announce: opts.events.step,
+          warn: opts.events.warn,
+        }),
+      );
+      reports[index] = report;
       opts.events.scenarioFinished(report);
     }
+  };
+  try {
+    const workers = Math.max(1, Math.min(opts.jobs ?? 1, opts.scenarios.length));
+    const results = await Promise.allSettled(Array.from({ length: workers }, worker));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
     await sweepRun(runId);
   }
