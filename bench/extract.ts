@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
+import { tsharkProxyFields } from '../test/support/tshark.ts';
 import { extractProxyHeaders } from '../harness/capture/extract.ts';
 import { isEndpoint } from '../harness/proxy-protocol/types.ts';
 import { normaliseAddress, sameEndpoint } from '../harness/net/endpoint.ts';
@@ -26,25 +27,8 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const key = (address: string, port: number) => `${normaliseAddress(address)} ${port}`;
 
-// Heuristic dissectors run after port-based ones by default, and port 3306 is
-// MySQL's, so without this tshark never tries the PROXY dissector.
-const tsharkArgs = (file: string) => [
-  '-n',
-  '-r',
-  file,
-  '-o',
-  'tcp.try_heuristic_first:TRUE',
-  '-Y',
-  'proxy',
-  '-T',
-  'fields',
-  '-e',
-  'proxy.src.ipv4',
-  '-e',
-  'proxy.src.ipv6',
-  '-e',
-  'proxy.srcport',
-];
+const tsharkArgs = (file: string) =>
+  tsharkProxyFields(file, ['proxy.src.ipv4', 'proxy.src.ipv6', 'proxy.srcport']);
 
 async function tsharkInstalled(): Promise<boolean> {
   try {
@@ -132,7 +116,7 @@ export async function runExtractBench(): Promise<ExtractResults> {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => {
-        const [v4 = '', v6 = '', port = ''] = l.split('\t');
+        const [v4 = '', v6 = '', port = ''] = l.split('|');
         return key(v4 || v6, Number(port));
       });
     console.log(

@@ -6,17 +6,11 @@ import type { RunReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
+import { quietEvents } from '../support/tshark.ts';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 const CONTAINERS = 15 * 60_000;
-const quiet: RunEvents = {
-  warn() {},
-  runStarted() {},
-  building() {},
-  scenarioStarted() {},
-  step() {},
-  scenarioFinished() {},
-};
+const quiet: RunEvents = quietEvents;
 
 /**
  * Each scenario, with the one thing it guards broken, and the failure it must

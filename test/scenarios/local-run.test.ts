@@ -9,19 +9,13 @@ import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
+import { quietEvents } from '../support/tshark.ts';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
 // Per hook and test: Jest ignores testTimeout in project configs. A first run builds images.
 const CONTAINERS = 15 * 60_000;
-const quiet: RunEvents = {
-  warn() {},
-  runStarted() {},
-  building() {},
-  scenarioStarted() {},
-  step() {},
-  scenarioFinished() {},
-};
+const quiet: RunEvents = quietEvents;
 
 let reportsDir: string;
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
+import { tsharkProxyFields } from '../support/tshark.ts';
 import { extractProxyHeaders } from '../../harness/capture/extract.ts';
 import { Steps } from '../../harness/lifecycle/steps.ts';
 import { Teardown } from '../../harness/lifecycle/teardown.ts';
@@ -44,20 +45,7 @@ async function tsharkRows(file: string): Promise<Row[]> {
     'proxy.dstport',
     'proxy.v2.tlv.type',
   ];
-  // tshark finds PROXY on port 3306 only heuristically.
-  const { stdout } = await execa('tshark', [
-    '-r',
-    file,
-    '-o',
-    'tcp.try_heuristic_first:TRUE',
-    '-Y',
-    'proxy',
-    '-T',
-    'fields',
-    '-E',
-    'separator=|',
-    ...fields.flatMap((f) => ['-e', f]),
-  ]);
+  const { stdout } = await execa('tshark', tsharkProxyFields(file, fields));
   return stdout
     .split('\n')
     .filter(Boolean)
