@@ -1,3 +1,4 @@
+import { formatIPv4, formatIPv6 } from '../net/ip.ts';
 import {
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL,
@@ -144,50 +145,9 @@ export function locateTcpSegment(
   return true;
 }
 
-const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
-
-/** Dotted text of the IPv4 address at `at`. */
-export function ipv4Text(b: Uint8Array, at: number): string {
-  return `${DECIMAL[b[at]!]}.${DECIMAL[b[at + 1]!]}.${DECIMAL[b[at + 2]!]}.${DECIMAL[b[at + 3]!]}`;
-}
-
-/**
- * Text of the IPv6 address at `at`, exactly as Node's SocketAddress (libuv's
- * inet_ntop) prints it: lower-case, the first longest run of two or more zero
- * groups as "::", IPv4-compatible and -mapped addresses with a dotted tail.
- */
-export function ipv6Text(b: Uint8Array, at: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(u16(b, at + i));
-  let best = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      best = i;
-      bestLength = j - i;
-    }
-    i = j + 1;
-  }
-  if (best === 0 && (bestLength === 6 || (bestLength === 5 && groups[5] === 0xffff))) {
-    return `::${bestLength === 5 ? 'ffff:' : ''}${ipv4Text(b, at + 12)}`;
-  }
-  let text = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === best) {
-      text += '::';
-      i += bestLength - 1;
-    } else {
-      text += (i === 0 || i === best + bestLength ? '' : ':') + groups[i]!.toString(16);
-    }
-  }
-  return text;
-}
-
 /** Text of the address of the given IP version at `at`. */
 export function ipText(ipVersion: number, b: Uint8Array, at: number): string {
-  return ipVersion === 4 ? ipv4Text(b, at) : ipv6Text(b, at);
+  return ipVersion === 4 ? formatIPv4(b, at) : formatIPv6(b, at);
 }
 
 /** Decodes a TCP segment from a captured frame; null for anything else or a truncated frame. */
