@@ -7,7 +7,7 @@ import { writeReport } from '../report/write.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { sweepRun } from '../topology/docker.ts';
 import { ensureImages } from '../topology/images.ts';
-import { runScenario, type RunContext } from './run-scenario.ts';
+import { runScenarioGroup, shareKey, type RunContext } from './run-scenario.ts';
 
 export interface RunEvents {
   runStarted(runId: string, scenarios: Scenario[]): void;
@@ -44,25 +44,26 @@ export async function runAll(opts: {
   const images = await ensureImages((tag) => opts.events.building(tag));
   await mkdir(runDir, { recursive: true });
   const reports: ScenarioReport[] = new Array<ScenarioReport>(opts.scenarios.length);
+  const groups = groupByTopology(opts.scenarios);
   let next = 0;
   // Two dual-stack networks at once broke host-to-container IPv6 here (connect
   // timeouts), so IPv6 scenarios take turns; everything else runs side by side.
   let ipv6Turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(scenario: Scenario, work: () => Promise<T>): Promise<T> => {
-    if (!scenario.balancer.ipv6Clients) return work();
+  const inTurn = <T>(group: Scenario[], work: () => Promise<T>): Promise<T> => {
+    if (!group.some((s) => s.balancer.ipv6Clients)) return work();
     const mine = ipv6Turn.then(work, work);
     ipv6Turn = mine.catch(() => undefined);
     return mine;
   };
-  // A few workers take scenarios in file order; reports keep that order.
+  // A few workers take groups in file order; reports keep the scenarios' order.
   const worker = async () => {
-    while (next < opts.scenarios.length) {
+    while (next < groups.length) {
       if (opts.signal.aborted) throw new Interrupted();
-      const index = next++;
-      const scenario = opts.scenarios[index]!;
-      opts.events.scenarioStarted(scenario, index);
-      const report = await inTurn(scenario, () =>
-        runScenario(scenario, {
+      const group = groups[next++]!;
+      for (const scenario of group)
+        opts.events.scenarioStarted(scenario, opts.scenarios.indexOf(scenario));
+      const done = await inTurn(group, () =>
+        runScenarioGroup(group, {
           runId,
           images,
           runDir,
@@ -71,12 +72,14 @@ export async function runAll(opts: {
           warn: opts.events.warn,
         }),
       );
-      reports[index] = report;
-      opts.events.scenarioFinished(report);
+      for (const [i, report] of done.entries()) {
+        reports[opts.scenarios.indexOf(group[i]!)] = report;
+        opts.events.scenarioFinished(report);
+      }
     }
   };
   try {
-    const workers = Math.max(1, Math.min(opts.jobs ?? 1, opts.scenarios.length));
+    const workers = Math.max(1, Math.min(opts.jobs ?? 1, groups.length));
     const results = await Promise.allSettled(Array.from({ length: workers }, worker));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -95,4 +98,22 @@ export async function runAll(opts: {
   };
   const dir = await writeReport(opts.reportsDir, report);
   return { report, dir };
+}
+
+/** Scenarios that can share one topology go together; the rest run alone. In file order. */
+export function groupByTopology(scenarios: Scenario[]): Scenario[][] {
+  const groups: Scenario[][] = [];
+  const byKey = new Map<string, Scenario[]>();
+  for (const scenario of scenarios) {
+    const key = shareKey(scenario);
+    const existing = key === null ? undefined : byKey.get(key);
+    if (existing) {
+      existing.push(scenario);
+      continue;
+    }
+    const group = [scenario];
+    groups.push(group);
+    if (key !== null) byKey.set(key, group);
+  }
+  return groups;
 }

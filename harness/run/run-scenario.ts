@@ -107,159 +107,217 @@ function frontProxyHeader(scenario: Scenario, listener: Endpoint) {
     });
 }
 
+/** The topology a scenario needs; scenarios whose specs are equal can share one. */
+function topologySpec(scenario: Scenario) {
+  const balancer = balancerFor(scenario);
+  return {
+    backends: scenario.backends,
+    backendTrust: scenario.backendTrust,
+    backendOptions: scenario.backendMaxConnectErrors
+      ? [`--max-connect-errors=${scenario.backendMaxConnectErrors}`]
+      : [],
+    balancer,
+    front: scenario.balancer.behindFrontBalancer
+      ? { proxyProtocol: balancer.proxyProtocol }
+      : undefined,
+  };
+}
+
 /**
- * Runs one scenario on the local topology: start, connect, capture, decode,
- * judge; and always tear down what it started, whatever happened.
+ * The key under which scenarios share one topology, or null when a scenario
+ * must have its own: health checks and forgery read or change server-wide
+ * state, and client containers are matched by the balancer's whole log.
  */
-export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<ScenarioReport> {
-  const started = performance.now();
-  const skip = await skipReason(scenario);
-  if (skip) {
-    return {
-      id: scenario.id,
-      title: scenario.title,
-      status: 'skipped',
-      reason: skip,
-      connections: [],
-      warnings: [],
-      artifacts: [],
-      timings: [],
-      durationMillis: Math.round(performance.now() - started),
-    };
-  }
-  const dir = join(ctx.runDir, scenario.id);
-  await mkdir(dir, { recursive: true });
-  const teardown = new Teardown();
-  const steps = new Steps(ctx.signal, (step, millis) => ctx.announce(scenario.id, step, millis));
-  const artifacts: string[] = [];
+export function shareKey(scenario: Scenario): string | null {
+  const exclusive =
+    scenario.balancer.healthCheck !== undefined ||
+    scenario.clients.forgeDirect !== undefined ||
+    scenario.clients.containers !== undefined ||
+    scenario.backendServer === 'oracle-mysql';
+  return exclusive ? null : JSON.stringify(topologySpec(scenario));
+}
+
+type Topology = Awaited<ReturnType<typeof startLocalTopology>>;
+
+/** Drives one scenario's clients on a running topology: what they saw, before captures are read. */
+async function exercise(scenario: Scenario, topology: Topology, steps: Steps) {
   const warnings: string[] = [];
-  let connections: Evidence[] = [];
-  let outcome: Pick<ScenarioReport, 'status' | 'reason'>;
+  const checks = scenario.balancer.healthCheck;
+  if (checks && checks.runForMs > 0) {
+    await steps.run(`letting health checks run ${checks.runForMs / 1000} s`, () =>
+      sleep(checks.runForMs),
+    );
+  }
+  const clients = scenario.clients.harness + (scenario.clients.containers ?? 0);
+  const forgery = forgeryAt(scenario, topology.backends[0]!.address);
+  const [harnessProbes, containerRuns] = await steps.run(`connecting ${clients} clients`, () =>
+    Promise.all([
+      probeThroughBalancer(
+        forgery?.target ?? topology.listener,
+        BACKEND_CREDENTIALS,
+        scenario.clients.harness,
+        forgery?.header ?? frontProxyHeader(scenario, topology.listener),
+      ),
+      scenario.clients.containers ? topology.runClientContainers(scenario.clients.containers) : [],
+    ]),
+  );
+  // A client container's port is known only to the balancer: its frontend log
+  // names each session's origin, found by the container's unique address.
+  const logged = containerRuns.length > 0 ? await topology.balancerOrigins() : [];
+  const probes: ProbeResult[] = [
+    ...harnessProbes,
+    ...containerRuns.map(({ client, address, result }) => {
+      const mine = logged.filter((o) => sameAddress(o.address, address));
+      if (mine.length === 1) return { client, origin: mine[0]!, ...result };
+      return {
+        client,
+        origin: null,
+        backend: result.backend,
+        error:
+          result.error ??
+          `the balancer logged ${mine.length} sessions from ${address}, expected one`,
+      };
+    }),
+  ];
+  // Read before the captures are collected: the capture's own marker connection aborts one handshake.
+  const aborted = await Promise.all(
+    topology.backends.map(async (b) => ({
+      instance: b.name,
+      abortedConnects: await topology.backendStatus(b.name, 'Aborted_connects'),
+    })),
+  );
+  if (forgery && scenario.expect.warnIfSubnetTrusted) {
+    warnings.push(
+      await steps.run('forging against a subnet-trusting backend', async () => {
+        await topology.setBackendTrust('backend-1', topology.vpcSubnet);
+        const [r] = await probeThroughBalancer(
+          forgery.target,
+          BACKEND_CREDENTIALS,
+          1,
+          forgery.header,
+        );
+        const claim = scenario.clients.forgeDirect!.claim;
+        return r?.backend && sameAddress(r.backend.host.address, claim)
+          ? `with proxy_protocol_networks=${topology.vpcSubnet} (the whole subnet), backend-1 accepted a header forged by ${r.origin?.address} and reported ${claim} as the client: every host in a trusted range can forge its origin; trust only the balancers' own addresses`
+          : `even trusting the whole subnet ${topology.vpcSubnet}, backend-1 did not take the forged ${claim}: ${r?.error ?? JSON.stringify(r?.backend)}`;
+      }),
+    );
+  }
+  return { probes, aborted, warnings };
+}
+
+const harnessFailure = (e: unknown) => ({
+  status: 'failed' as const,
+  reason: `the harness could not complete the scenario: ${(e as Error).message}`,
+});
+
+/**
+ * Runs scenarios that share one topology (usually just one scenario): start,
+ * drive each scenario's clients in turn, capture, decode once, judge each on
+ * its own connections; and always tear down what was started.
+ */
+export async function runScenarioGroup(
+  group: Scenario[],
+  ctx: RunContext,
+): Promise<ScenarioReport[]> {
+  const started = performance.now();
+  const first = group[0]!;
+  const skip = group.length === 1 ? await skipReason(first) : null;
+  if (skip) {
+    return [
+      {
+        id: first.id,
+        title: first.title,
+        status: 'skipped',
+        reason: skip,
+        connections: [],
+        warnings: [],
+        artifacts: [],
+        timings: [],
+        durationMillis: Math.round(performance.now() - started),
+      },
+    ];
+  }
+  const name = group.map((s) => s.id).join('+');
+  const dirs = group.map((s) => join(ctx.runDir, s.id));
+  await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
+  const teardown = new Teardown();
+  const shared = new Steps(ctx.signal, (step, millis) => ctx.announce(name, step, millis));
+  const own = group.map(
+    (s) => new Steps(ctx.signal, (step, millis) => ctx.announce(s.id, step, millis)),
+  );
+  const artifacts: string[] = [];
+  const results = group.map(() => ({
+    outcome: null as Pick<ScenarioReport, 'status' | 'reason'> | null,
+    connections: [] as Evidence[],
+    warnings: [] as string[],
+  }));
 
   try {
     const topology = await startLocalTopology({
       runId: ctx.runId,
-      name: scenario.id,
-      backends: scenario.backends,
-      backendTrust: scenario.backendTrust,
-      backendOptions: scenario.backendMaxConnectErrors
-        ? [`--max-connect-errors=${scenario.backendMaxConnectErrors}`]
-        : [],
-      balancer: balancerFor(scenario),
-      front: scenario.balancer.behindFrontBalancer
-        ? { proxyProtocol: balancerFor(scenario).proxyProtocol }
-        : undefined,
+      name: first.id,
+      ...topologySpec(first),
       images: ctx.images,
       teardown,
-      steps,
+      steps: shared,
     });
-    const configFile = join(dir, 'haproxy.cfg');
+    const configFile = join(dirs[0]!, 'haproxy.cfg');
     await writeFile(configFile, topology.balancerConfig);
     artifacts.push(relative(ctx.runDir, configFile));
 
-    const checks = scenario.balancer.healthCheck;
-    if (checks && checks.runForMs > 0) {
-      await steps.run(`letting health checks run ${checks.runForMs / 1000} s`, () =>
-        sleep(checks.runForMs),
-      );
+    const exercised = [];
+    for (const [i, scenario] of group.entries()) {
+      try {
+        exercised[i] = await exercise(scenario, topology, own[i]!);
+        results[i]!.warnings.push(...exercised[i]!.warnings);
+      } catch (e) {
+        if (e instanceof Interrupted) throw e;
+        results[i]!.outcome = harnessFailure(e);
+      }
     }
-    const clients = scenario.clients.harness + (scenario.clients.containers ?? 0);
-    const forgery = forgeryAt(scenario, topology.backends[0]!.address);
-    const [harnessProbes, containerRuns] = await steps.run(`connecting ${clients} clients`, () =>
-      Promise.all([
-        probeThroughBalancer(
-          forgery?.target ?? topology.listener,
-          BACKEND_CREDENTIALS,
-          scenario.clients.harness,
-          forgery?.header ?? frontProxyHeader(scenario, topology.listener),
-        ),
-        scenario.clients.containers
-          ? topology.runClientContainers(scenario.clients.containers)
-          : [],
-      ]),
-    );
-    // A client container's port is known only to the balancer: its frontend log
-    // names each session's origin, found by the container's unique address.
-    const logged = containerRuns.length > 0 ? await topology.balancerOrigins() : [];
-    const probes: ProbeResult[] = [
-      ...harnessProbes,
-      ...containerRuns.map(({ client, address, result }) => {
-        const mine = logged.filter((o) => sameAddress(o.address, address));
-        if (mine.length === 1) return { client, origin: mine[0]!, ...result };
-        return {
-          client,
-          origin: null,
-          backend: result.backend,
-          error:
-            result.error ??
-            `the balancer logged ${mine.length} sessions from ${address}, expected one`,
-        };
-      }),
-    ];
-    // Read before the captures are collected: the capture's own marker connection aborts one handshake.
-    const aborted = await Promise.all(
-      topology.backends.map(async (b) => ({
-        instance: b.name,
-        abortedConnects: await topology.backendStatus(b.name, 'Aborted_connects'),
-      })),
-    );
-    if (forgery && scenario.expect.warnIfSubnetTrusted) {
-      warnings.push(
-        await steps.run('forging against a subnet-trusting backend', async () => {
-          await topology.setBackendTrust('backend-1', topology.vpcSubnet);
-          const [r] = await probeThroughBalancer(
-            forgery.target,
-            BACKEND_CREDENTIALS,
-            1,
-            forgery.header,
-          );
-          const claim = scenario.clients.forgeDirect!.claim;
-          return r?.backend && sameAddress(r.backend.host.address, claim)
-            ? `with proxy_protocol_networks=${topology.vpcSubnet} (the whole subnet), backend-1 accepted a header forged by ${r.origin?.address} and reported ${claim} as the client: every host in a trusted range can forge its origin; trust only the balancers' own addresses`
-            : `even trusting the whole subnet ${topology.vpcSubnet}, backend-1 did not take the forged ${claim}: ${r?.error ?? JSON.stringify(r?.backend)}`;
-        }),
-      );
-    }
-    const files = await steps.run('collecting captures', () => topology.collectCaptures(dir));
+    // One capture for the group: each scenario's connections are found by their own ports.
+    const files = await shared.run('collecting captures', () => topology.collectCaptures(dirs[0]!));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
-    const captures = await steps.run('decoding captures', () =>
+    const captures = await shared.run('decoding captures', () =>
       Promise.all(
         files.map((f) =>
           decodeCapture(f, topology.backends.find((b) => b.name === f.instance)?.trusts ?? ''),
         ),
       ),
     );
-
-    connections = probes.map((probe) => {
-      const balancer = {
-        address: topology.balancerVpcAddress,
-        subnet: topology.vpcSubnet,
-        front: topology.frontBalancerAddress,
-      };
-      const observation = observe(probe, balancer, captures);
-      return { ...observation, verdict: judgeConnection(scenario.expect, observation) };
-    });
-    outcome = judgeScenario(scenario, connections, aborted);
+    const balancer = {
+      address: topology.balancerVpcAddress,
+      subnet: topology.vpcSubnet,
+      front: topology.frontBalancerAddress,
+    };
+    for (const [i, scenario] of group.entries()) {
+      const run = exercised[i];
+      if (!run) continue;
+      const connections = run.probes.map((probe) => {
+        const observation = observe(probe, balancer, captures);
+        return { ...observation, verdict: judgeConnection(scenario.expect, observation) };
+      });
+      results[i]!.connections = connections;
+      results[i]!.outcome = judgeScenario(scenario, connections, run.aborted);
+    }
   } catch (e) {
     if (e instanceof Interrupted) throw e;
-    outcome = {
-      status: 'failed',
-      reason: `the harness could not complete the scenario: ${(e as Error).message}`,
-    };
+    for (const r of results) r.outcome ??= harnessFailure(e);
   } finally {
-    const failures = await steps
+    const failures = await shared
       .run('cleaning up', () => teardown.run())
       .catch(() => teardown.run());
-    if (failures.length > 0) ctx.warn(scenario.id, `cleanup problems: ${failures.join('; ')}`);
+    if (failures.length > 0) ctx.warn(name, `cleanup problems: ${failures.join('; ')}`);
   }
-  return {
+  return group.map((scenario, i) => ({
     id: scenario.id,
     title: scenario.title,
-    ...outcome,
-    connections,
-    warnings,
+    ...(results[i]!.outcome ?? harnessFailure(new Error('the scenario produced no outcome'))),
+    connections: results[i]!.connections,
+    warnings: results[i]!.warnings,
     artifacts,
-    timings: steps.timings,
+    timings: [...shared.timings, ...own[i]!.timings],
     durationMillis: Math.round(performance.now() - started),
-  };
+  }));
 }
