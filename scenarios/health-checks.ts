@@ -3,8 +3,8 @@ import { defineScenario } from '../harness/scenario/schema.ts';
 // What a plain TCP health check (as an ELB TCP check) does to a backend that
 // expects PROXY: observed on MariaDB 10.11, every check is an aborted handshake
 // ("closed normally without authentication"), counted in Aborted_connects and
-// logged as a warning, ten times a second here. With skip-name-resolve no host
-// was blocked even past max_connect_errors, and clients were still seen right.
+// logged as a warning, ten times a second here. Past max_connect_errors, clients
+// (whose host is the header's, not the balancer's) were still served and seen right.
 export default defineScenario({
   id: 'health-checks',
   title:
