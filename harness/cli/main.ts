@@ -86,7 +86,7 @@ program
   .description('run every scenario on local containers and write reports/<run-id>/')
   .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`)
   .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
-  .option('--jobs <n>', 'scenarios run at once (each in its own networks)', '2')
+  .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
   .action(async (options: { scenarios: string; reports: string; jobs: string }) => {
     process.exitCode = await run(options);
   });

@@ -32,7 +32,13 @@ export interface RunContext {
   warn: (scenario: string, message: string) => void;
 }
 
-async function decodeCapture(c: CollectedCapture, trusts: string): Promise<BackendCapture> {
+async function decodeCapture(
+  c: CollectedCapture,
+  backends: { name: string; trusts: string }[],
+): Promise<BackendCapture> {
+  const backend = backends.find((b) => b.name === c.instance);
+  if (!backend) throw new Error(`a capture of ${c.instance}, which is not one of the backends`);
+  const trusts = backend.trusts;
   const connections = extractProxyHeaders(await readFile(c.file));
   return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel, trusts };
 }
@@ -280,11 +286,7 @@ export async function runScenarioGroup(
     const files = await shared.run('collecting captures', () => topology.collectCaptures(dirs[0]!));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
     const captures = await shared.run('decoding captures', () =>
-      Promise.all(
-        files.map((f) =>
-          decodeCapture(f, topology.backends.find((b) => b.name === f.instance)?.trusts ?? ''),
-        ),
-      ),
+      Promise.all(files.map((f) => decodeCapture(f, topology.backends))),
     );
     const balancer = {
       address: topology.balancerVpcAddress,
