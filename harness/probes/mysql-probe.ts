@@ -25,6 +25,17 @@ const WHO_AM_I =
 
 const PROBE_TIMEOUT_MS = 15_000;
 
+// mysql2 prints this line through console.error whenever a server refuses the
+// handshake after a PROXY header (MariaDB's error packet carries a sequence id
+// mysql2 does not expect). The refusal reaches the probe as the query's error,
+// so the line is only noise in a person's output; nothing else is filtered.
+const OUT_OF_ORDER = /^Warning: got packets out of order\./;
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  if (typeof args[0] === 'string' && OUT_OF_ORDER.test(args[0])) return;
+  consoleError(...args);
+};
+
 interface WhoAmIRow {
   host: string;
   user: string;
