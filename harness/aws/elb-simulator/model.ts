@@ -1,0 +1,203 @@
+// The Classic ELB API's state, as the simulator keeps it: load balancers,
+// their listeners and instances, policies, and which policies apply to which
+// instance port. Pure: no I/O; the server turns requests into these calls.
+
+export interface PolicyAttribute {
+  AttributeName: string;
+  AttributeValue: string;
+}
+
+export interface Policy {
+  PolicyName: string;
+  PolicyTypeName: string;
+  PolicyAttributeDescriptions: PolicyAttribute[];
+}
+
+export interface Listener {
+  Protocol: string;
+  LoadBalancerPort: number;
+  InstanceProtocol: string;
+  InstancePort: number;
+}
+
+export interface LoadBalancer {
+  LoadBalancerName: string;
+  DNSName: string;
+  Listeners: Listener[];
+  Instances: string[];
+  Policies: Map<string, Policy>;
+  /** Instance port → policy names, as SetLoadBalancerPoliciesForBackendServer left them. */
+  BackendServerPolicies: Map<number, string[]>;
+  CreatedTime: Date;
+}
+
+/** HTTP status per error code where AWS's is not 400 (from the SDK's model). */
+const STATUS: Record<string, number> = { InvalidConfigurationRequest: 409, InternalFailure: 500 };
+
+/** An error as AWS names it: the SDK turns Code into the exception's name. */
+export class AwsError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.status = STATUS[code] ?? 400;
+  }
+}
+
+/** The policy type the blog asks about, described as AWS describes it. */
+export const PROXY_PROTOCOL_POLICY_TYPE = {
+  PolicyTypeName: 'ProxyProtocolPolicyType',
+  Description:
+    'Policy that controls whether to include the IP address and port of the originating request for TCP messages. This policy operates on TCP/SSL listeners only',
+  PolicyAttributeTypeDescriptions: [
+    { AttributeName: 'ProxyProtocol', AttributeType: 'Boolean', Cardinality: 'ONE' },
+  ],
+};
+const POLICY_TYPES = [PROXY_PROTOCOL_POLICY_TYPE];
+
+export class ElbState {
+  private readonly balancers = new Map<string, LoadBalancer>();
+
+  constructor(private readonly onChange: (lb: LoadBalancer) => void = () => undefined) {}
+
+  private get(name: string): LoadBalancer {
+    const lb = this.balancers.get(name);
+    if (!lb)
+      throw new AwsError(
+        'LoadBalancerNotFound',
+        `There is no ACTIVE Load Balancer named '${name}'`,
+      );
+    return lb;
+  }
+
+  createLoadBalancer(name: string, listeners: Listener[], dnsSuffix: string): string {
+    if (!/^[a-zA-Z0-9-]{1,32}$/.test(name) || name.startsWith('-') || name.endsWith('-')) {
+      throw new AwsError('ValidationError', `Invalid load balancer name: ${name}`);
+    }
+    if (this.balancers.has(name))
+      throw new AwsError('DuplicateLoadBalancerName', `Load balancer ${name} already exists`);
+    const DNSName = `${name}.${dnsSuffix}`;
+    this.balancers.set(name, {
+      LoadBalancerName: name,
+      DNSName,
+      Listeners: listeners,
+      Instances: [],
+      Policies: new Map(),
+      BackendServerPolicies: new Map(),
+      CreatedTime: new Date(),
+    });
+    return DNSName;
+  }
+
+  deleteLoadBalancer(name: string): void {
+    this.balancers.delete(name); // idempotent, as on AWS
+  }
+
+  describeLoadBalancers(names: string[]): LoadBalancer[] {
+    return names.length > 0 ? names.map((n) => this.get(n)) : [...this.balancers.values()];
+  }
+
+  describePolicyTypes(names: string[]) {
+    for (const n of names) {
+      if (!POLICY_TYPES.some((t) => t.PolicyTypeName === n)) {
+        throw new AwsError(
+          'PolicyTypeNotFound',
+          `One or more specified policy types do not exist: ${n}`,
+        );
+      }
+    }
+    return names.length > 0
+      ? POLICY_TYPES.filter((t) => names.includes(t.PolicyTypeName))
+      : POLICY_TYPES;
+  }
+
+  createPolicy(lbName: string, policy: Policy): void {
+    const lb = this.get(lbName);
+    const type = POLICY_TYPES.find((t) => t.PolicyTypeName === policy.PolicyTypeName);
+    if (!type)
+      throw new AwsError(
+        'PolicyTypeNotFound',
+        `There is no policy type named '${policy.PolicyTypeName}'`,
+      );
+    if (lb.Policies.has(policy.PolicyName)) {
+      throw new AwsError(
+        'DuplicatePolicyName',
+        `Policy with the same name exists for this LoadBalancer: ${policy.PolicyName}`,
+      );
+    }
+    for (const a of policy.PolicyAttributeDescriptions) {
+      const spec = type.PolicyAttributeTypeDescriptions.find(
+        (t) => t.AttributeName === a.AttributeName,
+      );
+      if (!spec)
+        throw new AwsError(
+          'InvalidConfigurationRequest',
+          `Unknown attribute ${a.AttributeName} for ${type.PolicyTypeName}`,
+        );
+      if (spec.AttributeType === 'Boolean' && !/^(true|false)$/i.test(a.AttributeValue)) {
+        throw new AwsError(
+          'InvalidConfigurationRequest',
+          `${a.AttributeName} must be true or false, not ${a.AttributeValue}`,
+        );
+      }
+    }
+    lb.Policies.set(policy.PolicyName, policy);
+  }
+
+  deletePolicy(lbName: string, policyName: string): void {
+    const lb = this.get(lbName);
+    for (const names of lb.BackendServerPolicies.values()) {
+      if (names.includes(policyName)) {
+        throw new AwsError(
+          'InvalidConfigurationRequest',
+          `Policy ${policyName} is in use and cannot be deleted`,
+        );
+      }
+    }
+    lb.Policies.delete(policyName);
+  }
+
+  describePolicies(lbName: string, names: string[]): Policy[] {
+    const lb = this.get(lbName);
+    return names.map((n) => {
+      const p = lb.Policies.get(n);
+      if (!p)
+        throw new AwsError(
+          'PolicyNotFound',
+          `There is no policy with name ${n} for load balancer ${lbName}`,
+        );
+      return p;
+    });
+  }
+
+  setBackendServerPolicies(lbName: string, instancePort: number, policyNames: string[]): void {
+    const lb = this.get(lbName);
+    for (const n of policyNames) {
+      if (!lb.Policies.has(n))
+        throw new AwsError(
+          'PolicyNotFound',
+          `There is no policy with name ${n} for load balancer ${lbName}`,
+        );
+    }
+    if (policyNames.length === 0) lb.BackendServerPolicies.delete(instancePort);
+    else lb.BackendServerPolicies.set(instancePort, [...policyNames]);
+    this.onChange(lb);
+  }
+
+  /** Whether the PROXY protocol is on for an instance port: a ProxyProtocol=true policy applies there. */
+  proxyProtocolOn(lbName: string, instancePort: number): boolean {
+    const lb = this.get(lbName);
+    return (lb.BackendServerPolicies.get(instancePort) ?? []).some((n) => {
+      const p = lb.Policies.get(n);
+      return (
+        p?.PolicyTypeName === 'ProxyProtocolPolicyType' &&
+        p.PolicyAttributeDescriptions.some(
+          (a) => a.AttributeName === 'ProxyProtocol' && /^true$/i.test(a.AttributeValue),
+        )
+      );
+    });
+  }
+}
