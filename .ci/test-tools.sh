@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Tools the tests compare proxyproof against: tshark decodes the same captures.
+# Tools the tests compare proxyproof against: tshark decodes the same captures,
+# and Debian's aws command-line client drives the ELB API simulator.
 set -euo pipefail
 log() { printf '[test-tools] %s\n' "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
 ensure_command tshark tshark
-log "tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}')"
+# By path: another `aws` (e.g. a pip install) may already be on PATH.
+if [ ! -x /usr/bin/aws ]; then
+  log "installing awscli from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq awscli >/dev/null
+fi
+log "tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}'), $(/usr/bin/aws --version 2>&1 | awk '{print $1}')"
