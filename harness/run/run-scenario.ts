@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
+import { setPolicyThroughElbApi } from '../aws/local-elb.ts';
 import { extractProxyHeaders } from '../capture/extract.ts';
 import { observe, type BackendCapture } from '../evidence/correlate.ts';
 import { judgeScenario } from '../evidence/scenario-verdict.ts';
@@ -260,16 +261,29 @@ export async function runScenarioGroup(
   }));
 
   try {
+    // A Classic ELB's policy goes through the ELB API, as on AWS: HAProxy starts without it.
+    const viaApi = first.balancer.kind === 'classic-elb' && first.balancer.proxyProtocol;
+    const spec = topologySpec(first);
     const topology = await startLocalTopology({
       runId: ctx.runId,
       name: first.id,
-      ...topologySpec(first),
+      ...spec,
+      balancer: viaApi ? { ...spec.balancer, proxyProtocol: 'none' } : spec.balancer,
       images: ctx.images,
       teardown,
       steps: shared,
     });
+    if (viaApi) {
+      await shared.run('enabling the policy through the ELB API', () =>
+        setPolicyThroughElbApi(
+          topology,
+          { port: first.balancer.listenerPort, instancePort: first.balancer.instancePort },
+          true,
+        ),
+      );
+    }
     const configFile = join(dirs[0]!, 'haproxy.cfg');
-    await writeFile(configFile, topology.balancerConfig);
+    await writeFile(configFile, topology.balancerConfig());
     artifacts.push(relative(ctx.runDir, configFile));
 
     const exercised = [];

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { runClientContainers } from '../probes/client-containers.ts';
 import { startCaptureSidecar, type CaptureSidecar, type CaptureStats } from '../capture/sidecar.ts';
@@ -62,7 +63,13 @@ export interface LocalTopology {
   /** The "internet" network's name and subnet, for client containers. */
   internet: { name: string; subnet: string };
   /** The HAProxy config the balancer runs, kept as an artifact. */
-  balancerConfig: string;
+  balancerConfig(): string;
+  /**
+   * Re-renders the balancer's config with another PROXY setting and reloads
+   * HAProxy in place (master-worker: established connections stay on the old
+   * worker), as the ELB API simulator does when a policy changes.
+   */
+  setProxyProtocol(proxyProtocol: BalancerSpec['proxyProtocol']): Promise<void>;
   /** Each backend with its proxy_protocol_networks as the server itself reports it. */
   backends: { name: string; address: string; trusts: string }[];
   /** Stops every capture and writes `<dir>/<backend>.pcap`. */
@@ -187,7 +194,7 @@ export async function startLocalTopology(args: {
     return started;
   };
 
-  const config = renderHaproxyConfig({ ...args.balancer, instances: backends });
+  let config = renderHaproxyConfig({ ...args.balancer, instances: backends });
   const balancer = await steps.run('starting balancer', async () => {
     const started = await startHaproxy('balancer', config);
     // testcontainers attaches one network at creation; the vpc leg is added now.
@@ -208,6 +215,7 @@ export async function startLocalTopology(args: {
     if (args.balancer.dualStack && !v6)
       throw new Error('the balancer got no IPv6 address on the internet network');
     return {
+      container: started,
       id: started.getId(),
       internetAddress: args.balancer.dualStack ? v6! : started.getIpAddress(internet.name),
       vpcAddress,
@@ -253,7 +261,21 @@ export async function startLocalTopology(args: {
         namePrefix: prefix,
         track,
       }),
-    balancerConfig: front ? `${config}\n# front balancer\n${front.config}` : config,
+    balancerConfig: () => (front ? `${config}\n# front balancer\n${front.config}` : config),
+    setProxyProtocol: async (proxyProtocol) => {
+      config = renderHaproxyConfig({ ...args.balancer, proxyProtocol, instances: backends });
+      const loaded = (await containerOutput(balancer.id)).split('Loading success').length;
+      await balancer.container.copyContentToContainer([
+        { content: config, target: '/etc/haproxy/haproxy.cfg' },
+      ]);
+      await client.container.dockerode.getContainer(balancer.id).kill({ signal: 'SIGUSR2' });
+      const deadline = Date.now() + 15_000;
+      while ((await containerOutput(balancer.id)).split('Loading success').length === loaded) {
+        if (Date.now() > deadline)
+          throw new Error('HAProxy did not report a successful reload within 15 s');
+        await sleep(50);
+      }
+    },
     backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
     backendStatus: async (instance, variable) => {
       const b = backends.find((x) => x.name === instance);
