@@ -17,14 +17,12 @@ export async function setPolicyThroughElbApi(
   listener: { port: number; instancePort: number },
   on: boolean,
 ): Promise<void> {
-  const pending: Promise<void>[] = [];
-  const state = new ElbState((lb) => {
-    pending.push(
-      topology.setProxyProtocol(
-        state.proxyProtocolOn(lb.LoadBalancerName, listener.instancePort) ? 'v1' : 'none',
-      ),
-    );
-  });
+  // The API's reply waits for HAProxy's reload, so the policy is live once the call returns.
+  const state: ElbState = new ElbState((lb): Promise<void> =>
+    topology.setProxyProtocol(
+      state.proxyProtocolOn(lb.LoadBalancerName, listener.instancePort) ? 'v1' : 'none',
+    ),
+  );
   const { server, endpoint } = await startElbApi(state);
   const elb = new ElasticLoadBalancingClient({
     endpoint,
@@ -47,7 +45,6 @@ export async function setPolicyThroughElbApi(
       }),
     );
     await setClassicProxyProtocol(elb, name, listener.instancePort, on);
-    await Promise.all(pending);
   } finally {
     elb.destroy();
     await new Promise((resolve) => server.close(resolve));

@@ -5,8 +5,10 @@ import { runAll } from '../run/run-all.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { SetupError } from '../errors.ts';
 import { docker, sweepRun } from '../topology/docker.ts';
+import { onInterrupt } from '../lifecycle/signals.ts';
 import { consoleEvents } from './progress.ts';
 import { decode } from './decode.ts';
+import { simulate } from './simulate.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,23 +21,20 @@ async function run(options: { scenarios: string; reports: string; jobs: string }
   await docker(); // fail before anything starts if there is no engine
 
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts === 1) {
+  onInterrupt(
+    (signal) => {
       process.stderr.write(
         `\n${signal}: stopping after the current step and removing everything this run started (again to force)\n`,
       );
       controller.abort();
-    } else {
+    },
+    () => {
       process.stderr.write(
         'forced exit: containers may remain; remove them with: npx proxyproof clean\n',
       );
       process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    },
+  );
 
   // If the run ever stalls on a promise nothing will settle, Node exits on an
   // empty event loop; that must read as a failure and still clean up.
@@ -89,6 +88,16 @@ program
   .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
   .action(async (options: { scenarios: string; reports: string; jobs: string }) => {
     process.exitCode = await run(options);
+  });
+
+program
+  .command('simulate')
+  .description(
+    "run the blog's setup locally: a Classic ELB API on loopback in front of two MariaDB instances, until Ctrl-C",
+  )
+  .option('--port <n>', 'port of the ELB API on 127.0.0.1 (0: any free port)', '0')
+  .action(async (options: { port: string }) => {
+    process.exitCode = await simulate(options);
   });
 
 program

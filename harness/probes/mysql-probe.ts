@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import mysql from 'mysql2';
 import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
+import { firstErrorPacket } from './mysql-error-packet.ts';
 
 export interface Credentials {
   user: string;
@@ -72,6 +73,8 @@ function openProbe(
   // connects, and may speak first.
   const socket = connect({ host: target.address, port: target.port });
   let origin: Endpoint | null = null;
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
   socket.once('connect', () => {
     if (!socket.localAddress || !socket.localPort) return;
     origin = { address: socket.localAddress, port: socket.localPort };
@@ -115,12 +118,16 @@ function openProbe(
         error: null,
       };
     })
-    .catch((e: Error & { code?: string }) => ({
-      client,
-      origin,
-      backend: null,
-      error: e.code ? `${e.code}: ${e.message}` : e.message,
-    }))
+    .catch((e: Error & { code?: string }) => {
+      // A refusal can reach mysql2 as a reset; the server's own error packet says why.
+      const server = firstErrorPacket(Buffer.concat(received));
+      const error = server
+        ? `${server.name}: ${server.message}`
+        : e.code
+          ? `${e.code}: ${e.message}`
+          : e.message;
+      return { client, origin, backend: null, error };
+    })
     .finally(() => clearTimeout(timer));
 
   return {

@@ -1,17 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { execa } from 'execa';
+import { awsElb, hasAwsCli } from '../support/aws-cli.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 
-// Debian's awscli (v2), not whatever else is on PATH.
-const AWS = '/usr/bin/aws';
-const hasAws = existsSync(AWS);
-const title = hasAws
+const title = hasAwsCli
   ? "the blog's aws elb commands against the simulator"
   : "the blog's aws elb commands — SKIPPED: Debian's awscli is not installed (apt-get install awscli)";
 
-(hasAws ? describe : describe.skip)(title, () => {
+(hasAwsCli ? describe : describe.skip)(title, () => {
   let server: Server;
   let endpoint: string;
   const state = new ElbState();
@@ -21,22 +17,7 @@ const title = hasAws
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  /** Runs `aws elb ...` against the simulator only: dummy credentials, no config, no metadata lookups. */
-  const elb = async (...args: string[]) => {
-    const r = await execa(AWS, ['elb', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
-      env: {
-        AWS_ACCESS_KEY_ID: 'proxyproof',
-        AWS_SECRET_ACCESS_KEY: 'proxyproof',
-        AWS_DEFAULT_REGION: 'ap-northeast-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      },
-      extendEnv: false,
-    });
-    return r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
-  };
+  const elb = (...args: string[]) => awsElb(endpoint, ...args);
 
   test('describe, create, set on port 3306, describe again; an empty set turns it off', async () => {
     await elb(

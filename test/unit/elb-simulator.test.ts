@@ -17,7 +17,9 @@ describe('ELB API simulator, driven by @aws-sdk/client-elastic-load-balancing', 
   let server: Server;
   let elb: ElasticLoadBalancingClient;
   const changes: string[] = [];
-  const state = new ElbState((lb) => changes.push(lb.LoadBalancerName));
+  const state = new ElbState((lb) => {
+    changes.push(lb.LoadBalancerName);
+  });
 
   beforeAll(async () => {
     const api = await startElbApi(state);

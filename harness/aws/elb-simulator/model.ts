@@ -61,7 +61,22 @@ const POLICY_TYPES = [PROXY_PROTOCOL_POLICY_TYPE];
 export class ElbState {
   private readonly balancers = new Map<string, LoadBalancer>();
 
-  constructor(private readonly onChange: (lb: LoadBalancer) => void = () => undefined) {}
+  /** The effect of the last change (e.g. an HAProxy reload), so a reply can wait for it. */
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly onChange: (lb: LoadBalancer) => void | Promise<void> = () => undefined,
+  ) {}
+
+  /** Resolves once the last change has been applied to whatever the state drives. */
+  applied(): Promise<void> {
+    return this.applying;
+  }
+
+  registerInstances(name: string, instanceIds: string[]): void {
+    const lb = this.get(name);
+    lb.Instances.push(...instanceIds.filter((id) => !lb.Instances.includes(id)));
+  }
 
   private get(name: string): LoadBalancer {
     const lb = this.balancers.get(name);
@@ -184,7 +199,7 @@ export class ElbState {
     }
     if (policyNames.length === 0) lb.BackendServerPolicies.delete(instancePort);
     else lb.BackendServerPolicies.set(instancePort, [...policyNames]);
-    this.onChange(lb);
+    this.applying = Promise.resolve(this.onChange(lb));
   }
 
   /** Whether the PROXY protocol is on for an instance port: a ProxyProtocol=true policy applies there. */

@@ -119,10 +119,11 @@ export async function startElbApi(
   listenPort = 0,
 ): Promise<{ server: Server; endpoint: string }> {
   const server = createServer((req, res) => {
+    // Replies wait until a change has taken effect (HAProxy reloaded).
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const q = new QueryParams(
         req.method === 'GET' ? ((req.url ?? '').split('?')[1] ?? '') : body,
       );
@@ -136,7 +137,9 @@ export async function startElbApi(
             `Version ${q.get('Version') ?? '(none)'} is not ${ELB_API_VERSION}`,
           );
         }
-        xml = resultXml(action, perform(state, action, q));
+        const result = perform(state, action, q);
+        await state.applied();
+        xml = resultXml(action, result);
       } catch (e) {
         const err =
           e instanceof AwsError ? e : new AwsError('InternalFailure', (e as Error).message);

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+
+/** Debian's awscli (v2), not whatever else is on PATH. */
+export const AWS = '/usr/bin/aws';
+export const hasAwsCli = existsSync(AWS);
+
+/** Runs `aws elb ...` against `endpoint` only: dummy credentials, no config, no metadata lookups. */
+export async function awsElb(
+  endpoint: string,
+  ...args: string[]
+): Promise<Record<string, unknown>> {
+  const r = await execa(AWS, ['elb', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
+    env: {
+      AWS_ACCESS_KEY_ID: 'proxyproof',
+      AWS_SECRET_ACCESS_KEY: 'proxyproof',
+      AWS_DEFAULT_REGION: 'ap-northeast-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+    },
+    extendEnv: false,
+  });
+  return r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+}
