@@ -25,6 +25,7 @@ const WHO_AM_I =
   'FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()';
 
 const PROBE_TIMEOUT_MS = 15_000;
+const ANSWER_DELAY_MS = 100;
 
 // mysql2 prints this line through console.error whenever a server refuses the
 // handshake after a PROXY header (MariaDB's error packet carries a sequence id
@@ -74,12 +75,24 @@ function openProbe(
   const socket = connect({ host: target.address, port: target.port });
   let origin: Endpoint | null = null;
   const received: Buffer[] = [];
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   socket.on('data', (chunk: Buffer) => received.push(chunk));
   socket.once('connect', () => {
     if (!socket.localAddress || !socket.localPort) return;
     origin = { address: socket.localAddress, port: socket.localPort };
-    if (prefix) socket.write(prefix(origin));
+    if (prefix) write(prefix(origin));
   });
+  // A server that refuses a PROXY header sends its ERR packet right after the
+  // greeting and closes. If the client's answer to the greeting reaches the
+  // closed socket first, the reset can discard that ERR packet unread. So
+  // mysql2's first write waits a moment: the ERR packet, if any, is read first.
+  let firstWrite = true;
+  socket.write = ((...args: unknown[]) => {
+    if (!firstWrite) return write(...args);
+    firstWrite = false;
+    setTimeout(() => socket.writable && write(...args), ANSWER_DELAY_MS);
+    return true;
+  }) as typeof socket.write;
   const connection = mysql.createConnection({
     stream: socket,
     user: credentials.user,
