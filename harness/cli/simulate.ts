@@ -1,4 +1,4 @@
-import { ElbState } from '../aws/elb-simulator/model.ts';
+import { elbStateDriving } from '../aws/local-elb.ts';
 import { startElbApi } from '../aws/elb-simulator/server.ts';
 import { SetupError } from '../errors.ts';
 import { onInterrupt } from '../lifecycle/signals.ts';
@@ -54,11 +54,7 @@ export async function simulate(options: { port: string }): Promise<number> {
       teardown,
       steps: new Steps(controller.signal, progress),
     });
-    const state: ElbState = new ElbState((lb): Promise<void> =>
-      topology.setProxyProtocol(
-        state.proxyProtocolOn(lb.LoadBalancerName, MYSQL_PORT) ? 'v1' : 'none',
-      ),
-    );
+    const state = elbStateDriving(topology, MYSQL_PORT);
     state.createLoadBalancer(
       LOAD_BALANCER,
       [

@@ -7,6 +7,7 @@ import {
   PROXYPROOF_POLICY,
   setClassicProxyProtocol,
 } from '../../harness/aws/classic-proxy-protocol.ts';
+import { simulatorClient } from '../../harness/aws/local-elb.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 
@@ -19,11 +20,7 @@ describe('turning the Classic ELB PROXY policy on and off through the API', () =
   beforeAll(async () => {
     const api = await startElbApi(state);
     server = api.server;
-    elb = new ElasticLoadBalancingClient({
-      endpoint: api.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+    elb = simulatorClient(api.endpoint);
     await elb.send(
       new CreateLoadBalancerCommand({
         LoadBalancerName: 'lb',

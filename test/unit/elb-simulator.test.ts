@@ -8,6 +8,7 @@ import {
   ElasticLoadBalancingClient,
   SetLoadBalancerPoliciesForBackendServerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
+import { simulatorClient } from '../../harness/aws/local-elb.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 
@@ -24,11 +25,7 @@ describe('ELB API simulator, driven by @aws-sdk/client-elastic-load-balancing', 
   beforeAll(async () => {
     const api = await startElbApi(state);
     server = api.server;
-    elb = new ElasticLoadBalancingClient({
-      endpoint: api.endpoint,
-      region: 'ap-northeast-1',
-      credentials: { accessKeyId: 'proxyproof', secretAccessKey: 'proxyproof' },
-    });
+    elb = simulatorClient(api.endpoint, 'ap-northeast-1');
     await elb.send(
       new CreateLoadBalancerCommand({
         LoadBalancerName: 'proxy-protocol',
