@@ -1,9 +1,17 @@
-// The AWS Query protocol as the Classic ELB API (2012-06-01) speaks it: form
-// parameters in ("Names.member.1"), XML out (lists as <member> elements).
+// The AWS Query protocol as the ELB APIs (2012-06-01 Classic, 2015-12-01 v2)
+// speak it: form parameters in ("Names.member.1"), XML out (lists as <member>s).
 import { randomUUID } from 'node:crypto';
+import { AwsError } from './model.ts';
 
-export const ELB_API_VERSION = '2012-06-01';
-const NAMESPACE = `http://elasticloadbalancing.amazonaws.com/doc/${ELB_API_VERSION}/`;
+const namespace = (version: string) => `http://elasticloadbalancing.amazonaws.com/doc/${version}/`;
+
+/** One API version's actions: a result object per action, or an AwsError. */
+export interface QueryApi {
+  version: string;
+  perform(action: string, q: QueryParams): Record<string, unknown>;
+  /** Resolves once the last change has taken effect, so the reply can wait for it. */
+  applied(): Promise<void>;
+}
 
 /** A form-encoded Query request's parameters. */
 export class QueryParams {
@@ -39,6 +47,22 @@ export class QueryParams {
   }
 }
 
+/** A parameter the action cannot do without; AWS says MissingParameter. */
+export const requiredParam = (q: QueryParams, name: string): string => {
+  const v = q.get(name);
+  if (v === undefined || v === '')
+    throw new AwsError('MissingParameter', `The request must contain the parameter ${name}`);
+  return v;
+};
+
+/** A port number parameter, 1-65535. */
+export const portParam = (text: string, name: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new AwsError('ValidationError', `${name} must be 1-65535, not ${text}`);
+  return n;
+};
+
 const escape = (s: string) =>
   s.replace(
     /[<>&"']/g,
@@ -59,17 +83,21 @@ export function toXml(value: unknown): string {
   return escape(String(value));
 }
 
-export function resultXml(action: string, result: Record<string, unknown>): string {
+export function resultXml(
+  version: string,
+  action: string,
+  result: Record<string, unknown>,
+): string {
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NAMESPACE}">` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace(version)}">` +
     `<${action}Result>${toXml(result)}</${action}Result>` +
     `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`
   );
 }
 
-export function errorXml(code: string, message: string): string {
+export function errorXml(version: string, code: string, message: string): string {
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${NAMESPACE}">` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace(version)}">` +
     `<Error><Type>Sender</Type><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error>` +
     `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`
   );

@@ -1,0 +1,112 @@
+// The Classic ELB API's actions (2012-06-01) on an ElbState: Query parameters
+// in, the result object out (the server renders it as XML).
+import { AwsError, ElbState, type LoadBalancer } from './model.ts';
+import {
+  requiredParam as required,
+  portParam as port,
+  type QueryApi,
+  type QueryParams,
+} from './query-xml.ts';
+
+export const ELB_API_VERSION = '2012-06-01';
+
+/** How AWS shows a load balancer in DescribeLoadBalancers. */
+function describe(lb: LoadBalancer) {
+  return {
+    LoadBalancerName: lb.LoadBalancerName,
+    DNSName: lb.DNSName,
+    ListenerDescriptions: lb.Listeners.map((Listener) => ({ Listener, PolicyNames: [] })),
+    Policies: {
+      AppCookieStickinessPolicies: [],
+      LBCookieStickinessPolicies: [],
+      OtherPolicies: [...lb.Policies.keys()],
+    },
+    BackendServerDescriptions: [...lb.BackendServerPolicies].map(([InstancePort, PolicyNames]) => ({
+      InstancePort,
+      PolicyNames,
+    })),
+    AvailabilityZones: ['local-a'],
+    Instances: lb.Instances.map((InstanceId) => ({ InstanceId })),
+    Scheme: 'internet-facing',
+    CreatedTime: lb.CreatedTime,
+  };
+}
+
+/** One Query action: its result, or an AwsError. */
+function perform(state: ElbState, action: string, q: QueryParams): Record<string, unknown> {
+  switch (action) {
+    case 'DescribeLoadBalancerPolicyTypes':
+      return { PolicyTypeDescriptions: state.describePolicyTypes(q.list('PolicyTypeNames')) };
+    case 'CreateLoadBalancerPolicy':
+      state.createPolicy(required(q, 'LoadBalancerName'), {
+        PolicyName: required(q, 'PolicyName'),
+        PolicyTypeName: required(q, 'PolicyTypeName'),
+        PolicyAttributeDescriptions: q
+          .records('PolicyAttributes', ['AttributeName', 'AttributeValue'])
+          .map((a) => ({
+            AttributeName: a.AttributeName ?? '',
+            AttributeValue: a.AttributeValue ?? '',
+          })),
+      });
+      return {};
+    case 'DeleteLoadBalancerPolicy':
+      state.deletePolicy(required(q, 'LoadBalancerName'), required(q, 'PolicyName'));
+      return {};
+    case 'DescribeLoadBalancerPolicies':
+      return {
+        PolicyDescriptions: state.describePolicies(
+          required(q, 'LoadBalancerName'),
+          q.list('PolicyNames'),
+        ),
+      };
+    case 'SetLoadBalancerPoliciesForBackendServer':
+      state.setBackendServerPolicies(
+        required(q, 'LoadBalancerName'),
+        port(required(q, 'InstancePort'), 'InstancePort'),
+        q.list('PolicyNames'),
+      );
+      return {};
+    case 'DescribeLoadBalancers':
+      return {
+        LoadBalancerDescriptions: state
+          .describeLoadBalancers(q.list('LoadBalancerNames'))
+          .map(describe),
+      };
+    case 'CreateLoadBalancer': {
+      const listeners = q
+        .records('Listeners', ['Protocol', 'LoadBalancerPort', 'InstanceProtocol', 'InstancePort'])
+        .map((l) => ({
+          Protocol: l.Protocol ?? 'TCP',
+          LoadBalancerPort: port(l.LoadBalancerPort ?? '', 'LoadBalancerPort'),
+          InstanceProtocol: l.InstanceProtocol ?? l.Protocol ?? 'TCP',
+          InstancePort: port(l.InstancePort ?? '', 'InstancePort'),
+        }));
+      if (listeners.length === 0)
+        throw new AwsError('ValidationError', 'At least one listener is required');
+      return {
+        DNSName: state.createLoadBalancer(
+          required(q, 'LoadBalancerName'),
+          listeners,
+          'elb.proxyproof.local',
+        ),
+      };
+    }
+    case 'DeleteLoadBalancer':
+      state.deleteLoadBalancer(required(q, 'LoadBalancerName'));
+      return {};
+    default:
+      throw new AwsError(
+        'InvalidAction',
+        `The action ${action} is not valid for this web service.`,
+      );
+  }
+}
+
+/** The Classic ELB API on `state`, for the simulator's HTTP server. */
+export function classicElbApi(state: ElbState): QueryApi {
+  return {
+    version: ELB_API_VERSION,
+    perform: (action, q) => perform(state, action, q),
+    applied: () => state.applied(),
+  };
+}
