@@ -6,7 +6,7 @@ import {
   type ElasticLoadBalancingClient,
 } from '@aws-sdk/client-elastic-load-balancing';
 
-/** The policy proxyproof creates; the name says who made it. */
+/** The policy proxyproof creates locally; on AWS each run's carries its run id (see aws/classic-elb.ts). */
 export const PROXYPROOF_POLICY = 'proxyproof-proxy-protocol';
 
 /**
@@ -20,6 +20,7 @@ export async function setClassicProxyProtocol(
   loadBalancerName: string,
   instancePort: number,
   on: boolean,
+  policyName = PROXYPROOF_POLICY,
 ): Promise<void> {
   const types = await elb.send(
     new DescribeLoadBalancerPolicyTypesCommand({ PolicyTypeNames: ['ProxyProtocolPolicyType'] }),
@@ -32,7 +33,7 @@ export async function setClassicProxyProtocol(
       .send(
         new CreateLoadBalancerPolicyCommand({
           LoadBalancerName: loadBalancerName,
-          PolicyName: PROXYPROOF_POLICY,
+          PolicyName: policyName,
           PolicyTypeName: 'ProxyProtocolPolicyType',
           PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
         }),
@@ -45,7 +46,7 @@ export async function setClassicProxyProtocol(
     new SetLoadBalancerPoliciesForBackendServerCommand({
       LoadBalancerName: loadBalancerName,
       InstancePort: instancePort,
-      PolicyNames: on ? [PROXYPROOF_POLICY] : [],
+      PolicyNames: on ? [policyName] : [],
     }),
   );
   const described = await elb.send(
@@ -54,7 +55,7 @@ export async function setClassicProxyProtocol(
   const applied = described.LoadBalancerDescriptions?.[0]?.BackendServerDescriptions?.find(
     (b) => b.InstancePort === instancePort,
   );
-  const isOn = applied?.PolicyNames?.includes(PROXYPROOF_POLICY) ?? false;
+  const isOn = applied?.PolicyNames?.includes(policyName) ?? false;
   if (isOn !== on) {
     throw new Error(
       `DescribeLoadBalancers shows the policy ${isOn ? 'still on' : 'missing'} on instance port ${instancePort}`,

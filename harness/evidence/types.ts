@@ -68,6 +68,12 @@ export interface Observation {
   backend: BackendView | null;
   /** The client's error, when the session failed. */
   error: string | null;
+  /**
+   * Views this target cannot give, each with why (on AWS the backends are not
+   * ours to capture on, and NAT may rewrite the origin's port); absent locally,
+   * where everything is observed. Verdicts name what they could not check.
+   */
+  unobservable?: { wire?: string; originPort?: string };
 }
 
 export interface Verdict {

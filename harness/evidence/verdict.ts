@@ -11,6 +11,7 @@ const lossNote = (o: Seen) =>
 
 /** What the wire view must show: no header, or exactly one of the expected version from the origin. */
 function wireProblems(expect: Expectation, o: Seen): string[] {
+  if (o.unobservable?.wire) return [];
   const origin = formatEndpoint(o.origin);
   if (o.wireError)
     return [
@@ -99,7 +100,7 @@ function backendProblems(expect: Expectation, o: Seen): string[] {
             : `backend ${instance} saw ${seen}, not the client ${origin}`,
         ];
       }
-      return o.backend.port === o.origin.port
+      return o.backend.port === o.origin.port || o.unobservable?.originPort
         ? []
         : [`backend ${instance} saw port ${o.backend.port}, the client's was ${o.origin.port}`];
     case 'balancer':

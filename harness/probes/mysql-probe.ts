@@ -145,9 +145,10 @@ function openProbe(
 
   return {
     result,
-    // A polite COM_QUIT, but never waiting on a server that stopped answering.
+    // A polite COM_QUIT, but never waiting on a server that stopped answering
+    // (an unref'd wait: it must not keep the process alive once the quit is done).
     close: () =>
-      Promise.race([connection.promise().end(), sleep(2_000)])
+      Promise.race([connection.promise().end(), sleep(2_000, undefined, { ref: false })])
         .catch(() => undefined)
         .finally(() => connection.destroy()),
   };

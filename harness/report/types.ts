@@ -21,7 +21,8 @@ export interface RunReport {
   runId: string;
   startedAt: string;
   finishedAt: string;
-  target: 'local';
+  /** Where the scenarios' balancers were. */
+  target: 'local' | 'aws' | 'local+aws';
   summary: Record<ScenarioStatus, number>;
   scenarios: ScenarioReport[];
 }

@@ -41,7 +41,9 @@ export async function runAll(opts: {
   const startedAt = new Date().toISOString();
   const runDir = join(opts.reportsDir, runId);
   opts.events.runStarted(runId, opts.scenarios);
-  const images = await ensureImages((tag) => opts.events.building(tag));
+  // AWS scenarios need no containers; a run of only those needs no Docker.
+  const local = opts.scenarios.some((s) => s.target !== 'aws');
+  const images = local ? await ensureImages((tag) => opts.events.building(tag)) : null;
   await mkdir(runDir, { recursive: true });
   const reports: ScenarioReport[] = new Array<ScenarioReport>(opts.scenarios.length);
   const groups = groupByTopology(opts.scenarios);
@@ -67,6 +69,7 @@ export async function runAll(opts: {
           runId,
           images,
           runDir,
+          reportsDir: opts.reportsDir,
           signal: opts.signal,
           announce: opts.events.step,
           warn: opts.events.warn,
@@ -84,7 +87,7 @@ export async function runAll(opts: {
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   } finally {
-    await sweepRun(runId);
+    if (local) await sweepRun(runId);
   }
   const summary = { passed: 0, failed: 0, skipped: 0 };
   for (const r of reports) summary[r.status] += 1;
@@ -92,7 +95,11 @@ export async function runAll(opts: {
     runId,
     startedAt,
     finishedAt: new Date().toISOString(),
-    target: 'local',
+    target: local
+      ? opts.scenarios.some((s) => s.target === 'aws')
+        ? 'local+aws'
+        : 'local'
+      : 'aws',
     summary,
     scenarios: reports,
   };

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { setPolicyThroughElbApi } from '../aws/local-elb.ts';
+import { runAwsScenario } from './run-aws-scenario.ts';
 import { extractProxyHeaders } from '../capture/extract.ts';
 import { observe, type BackendCapture } from '../evidence/correlate.ts';
 import { judgeScenario } from '../evidence/scenario-verdict.ts';
@@ -15,7 +16,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { encodeV1, encodeV2, tlv } from '../proxy-protocol/index.ts';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
-import { imageUnavailable, type Images } from '../topology/images.ts';
+import { ensureImages, imageUnavailable, type Images } from '../topology/images.ts';
 import {
   BACKEND_CREDENTIALS,
   startLocalTopology,
@@ -24,9 +25,12 @@ import {
 
 export interface RunContext {
   runId: string;
-  images: Images;
+  /** The container images; null when the run has only AWS scenarios. */
+  images: Images | null;
   /** reports/<run-id>: artifacts go in a sub-folder per scenario. */
   runDir: string;
+  /** reports/: what outlives one run (AWS restore records) goes here. */
+  reportsDir: string;
   signal: AbortSignal;
   announce: (scenario: string, step: string, millis?: number) => void;
   /** Something went wrong that does not change the verdict (the run's sweep retries cleanup). */
@@ -137,6 +141,7 @@ function topologySpec(scenario: Scenario) {
  */
 export function shareKey(scenario: Scenario): string | null {
   const exclusive =
+    scenario.target === 'aws' ||
     scenario.balancer.healthCheck !== undefined ||
     scenario.clients.forgeDirect !== undefined ||
     scenario.clients.containers !== undefined ||
@@ -227,8 +232,9 @@ export async function runScenarioGroup(
   group: Scenario[],
   ctx: RunContext,
 ): Promise<ScenarioReport[]> {
-  const started = performance.now();
   const first = group[0]!;
+  if (first.target === 'aws') return [await runAwsScenario(first, ctx)];
+  const started = performance.now();
   const skip = group.length === 1 ? await skipReason(first) : null;
   if (skip) {
     return [
@@ -269,7 +275,7 @@ export async function runScenarioGroup(
       name: first.id,
       ...spec,
       balancer: viaApi ? { ...spec.balancer, proxyProtocol: 'none' } : spec.balancer,
-      images: ctx.images,
+      images: ctx.images ?? (await ensureImages(() => undefined)),
       teardown,
       steps: shared,
     });

@@ -60,3 +60,24 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
   }
   return scenarios;
 }
+
+/**
+ * The scenarios whose ids match `only` (comma-separated ids, `*` matching any
+ * text), in their order; all of them without it. Matching nothing is an error,
+ * not an empty green run.
+ */
+export function selectScenarios(scenarios: Scenario[], only: string | undefined): Scenario[] {
+  if (only === undefined) return scenarios;
+  const patterns = only
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+  const chosen = scenarios.filter((s) => patterns.some((re) => re.test(s.id)));
+  if (chosen.length === 0) {
+    throw new SetupError(
+      `--only ${JSON.stringify(only)} matches none of: ${scenarios.map((s) => s.id).join(', ')}`,
+    );
+  }
+  return chosen;
+}

@@ -37,6 +37,11 @@ export const ScenarioSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     title: z.string().min(1),
+    /**
+     * Where the balancer is: local containers (default), or a bring-your-own
+     * balancer on AWS named by environment settings (skipped without them).
+     */
+    target: z.enum(['local', 'aws']).optional(),
     balancer: z
       .object({
         /**

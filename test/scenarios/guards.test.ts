@@ -95,8 +95,8 @@ describe('every scenario fails when the thing it guards is broken', () => {
   }, CONTAINERS);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  test('every shipped scenario has a break here (those needing Oracle MySQL cannot run here)', () => {
-    const runnable = shipped.filter((s) => s.backendServer !== 'oracle-mysql');
+  test('every shipped local scenario has a break here (those needing Oracle MySQL cannot run here; AWS ones are broken in aws-scenarios.test.ts)', () => {
+    const runnable = shipped.filter((s) => s.backendServer !== 'oracle-mysql' && s.target !== 'aws');
     expect(runnable.map((s) => s.id).filter((id) => !BREAKS[id])).toEqual([]);
   });
 

@@ -1,0 +1,14 @@
+import { defineScenario } from '../harness/scenario/schema.ts';
+
+// The blog's question, asked of your own Classic ELB: with ProxyProtocolPolicyType
+// on the instance port, does MySQL see the client? Needs the AWS settings in the
+// README; the policy is put back as it was afterwards.
+export default defineScenario({
+  id: 'aws-classic-elb-v1',
+  title: 'AWS Classic ELB with the proxy protocol policy: the backend sees the runner',
+  target: 'aws',
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+  backends: 1,
+  clients: { harness: 4 },
+  expect: { header: 'v1', backendSees: 'client' },
+});
