@@ -55,9 +55,11 @@ export async function probeThroughBalancer(
   count: number,
   /** Bytes to send before MySQL speaks, e.g. a PROXY header from a front proxy. */
   prefix?: (origin: Endpoint) => Uint8Array,
+  /** Ctrl-C: every probe ends at once rather than at its deadline. */
+  signal?: AbortSignal,
 ): Promise<ProbeResult[]> {
   const connections = Array.from({ length: count }, (_, i) =>
-    openProbe(`harness#${i + 1}`, target, credentials, prefix),
+    openProbe(`harness#${i + 1}`, target, credentials, prefix, signal),
   );
   const results = await Promise.all(connections.map((c) => c.result));
   await Promise.all(connections.map((c) => c.close()));
@@ -69,10 +71,11 @@ function openProbe(
   target: Endpoint,
   credentials: Credentials,
   prefix: ((origin: Endpoint) => Uint8Array) | undefined,
+  signal: AbortSignal | undefined,
 ) {
   // Our own socket, handed to mysql2: we read our side of it as soon as TCP
   // connects, and may speak first.
-  const socket = connect({ host: target.address, port: target.port });
+  const socket = connect({ host: target.address, port: target.port, signal });
   let origin: Endpoint | null = null;
   const received: Buffer[] = [];
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;

@@ -166,8 +166,15 @@ async function exerciseOnAws(
       balancer.setProxyProtocol(on),
     );
     const probes = await steps.run(`connecting ${scenario.clients.harness} clients`, () =>
-      probeThroughBalancer(prepared.listener, settings.mysql, scenario.clients.harness),
+      probeThroughBalancer(
+        prepared.listener,
+        settings.mysql,
+        scenario.clients.harness,
+        undefined,
+        ctx.signal,
+      ),
     );
+    if (ctx.signal.aborted) throw new Interrupted();
     connections = probes.map((p) => {
       const o = observeRemote(p, prepared.listener.address, settings);
       return { ...o, verdict: judgeConnection(scenario.expect, o) };

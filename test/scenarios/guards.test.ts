@@ -96,7 +96,9 @@ describe('every scenario fails when the thing it guards is broken', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   test('every shipped local scenario has a break here (those needing Oracle MySQL cannot run here; AWS ones are broken in aws-scenarios.test.ts)', () => {
-    const runnable = shipped.filter((s) => s.backendServer !== 'oracle-mysql' && s.target !== 'aws');
+    const runnable = shipped.filter(
+      (s) => s.backendServer !== 'oracle-mysql' && s.target !== 'aws',
+    );
     expect(runnable.map((s) => s.id).filter((id) => !BREAKS[id])).toEqual([]);
   });
 
