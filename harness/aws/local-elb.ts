@@ -1,24 +1,91 @@
 import {
   CreateLoadBalancerCommand,
   ElasticLoadBalancingClient,
+  RegisterInstancesWithLoadBalancerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
-import type { LocalTopology } from '../topology/local-topology.ts';
+import type { BalancerSpec } from '../topology/haproxy-config.ts';
+import type { BackendState, BalancerChange, LocalTopology } from '../topology/local-topology.ts';
 import { setClassicProxyProtocol } from './classic-proxy-protocol.ts';
-import { ElbState } from './elb-simulator/model.ts';
+import {
+  parseHealthCheckTarget,
+  type HealthCheck,
+  type InstanceCondition,
+} from './elb-simulator/health.ts';
+import { ElbState, type LoadBalancer } from './elb-simulator/model.ts';
 import { startElbApi } from './elb-simulator/server.ts';
 
+/** What the Classic ELB drives: the balancer's config, over the backends it can see. */
+export type ElbTopology = Pick<LocalTopology, 'reconfigure' | 'backends' | 'backendStates'>;
+
 /**
- * ELB state whose policy changes reconfigure this topology's HAProxy: v1 on
- * `instancePort` while a ProxyProtocol policy applies there. The API's reply
- * waits for the reload, so a policy is live once the call returns.
+ * ELB state whose changes reconfigure this topology's HAProxy from the whole
+ * load balancer: v1 on `instancePort` while a ProxyProtocol policy applies
+ * there, servers for the registered instances (the backends, by name), and
+ * the health check once ConfigureHealthCheck has set one. The API's reply
+ * waits for the reload, so a change is live once the call returns.
  */
-export function elbStateDriving(topology: LocalTopology, instancePort: number): ElbState {
-  const state: ElbState = new ElbState((lb): Promise<void> =>
-    topology.setProxyProtocol(
-      state.proxyProtocolOn(lb.LoadBalancerName, instancePort) ? 'v1' : 'none',
-    ),
+export function elbStateDriving(topology: ElbTopology, instancePort: number): ElbState {
+  const state: ElbState = new ElbState(
+    (lb) => topology.reconfigure(balancerChange(state, lb, instancePort)),
+    {
+      instanceIds: topology.backends.map((b) => b.name),
+      instanceHealth: async (ids) => {
+        const seen = await topology.backendStates();
+        return ids.map((id) => instanceCondition(seen.find((b) => b.name === id)));
+      },
+    },
   );
   return state;
+}
+
+/** The whole load balancer in HAProxy's terms. */
+function balancerChange(state: ElbState, lb: LoadBalancer, instancePort: number): BalancerChange {
+  const proxyOn = (port: number) => state.proxyProtocolOn(lb.LoadBalancerName, port);
+  return {
+    proxyProtocol: proxyOn(instancePort) ? 'v1' : 'none',
+    instances: [...lb.Instances],
+    healthCheck: lb.HealthCheck && haproxyCheck(lb.HealthCheck, proxyOn),
+  };
+}
+
+/**
+ * An ELB health check as HAProxy's. Always on the target's own port, which
+ * keeps the PROXY header out of checks unless asked for: an ELB's TCP and SSL
+ * checks carry it where the policy applies on that port, its HTTP(S) ones never.
+ */
+function haproxyCheck(
+  check: HealthCheck,
+  proxyOn: (port: number) => boolean,
+): BalancerSpec['healthCheck'] {
+  const { protocol, port, path } = parseHealthCheckTarget(check.Target);
+  const header = path === undefined && proxyOn(port);
+  return {
+    kind: path !== undefined ? 'http' : header ? 'tcp-send-proxy' : 'tcp',
+    path,
+    port,
+    ssl: protocol === 'SSL' || protocol === 'HTTPS',
+    intervalMs: check.Interval * 1000,
+    timeoutMs: check.Timeout * 1000,
+    rise: check.HealthyThreshold,
+    fall: check.UnhealthyThreshold,
+  };
+}
+
+/**
+ * A registered instance's health from what is cheap and sure: a container
+ * that is not running is stopped, whatever HAProxy last saw; otherwise
+ * HAProxy's own server status, which is what decides where connections go
+ * (its runtime API, one exec, no extra traffic to the backends). Without
+ * checks HAProxy says "no check" and sends to it: in service. A status it
+ * cannot give is AWS's transient error.
+ */
+function instanceCondition(backend: BackendState | undefined): InstanceCondition {
+  if (!backend?.running) return 'stopped';
+  const status = backend.haproxy ?? '';
+  if (/^(UP|no check)\b/.test(status)) return 'in-service'; // "UP 1/2" is still up, going down
+  if (status === 'DOWN') return 'failing-checks';
+  if (status.startsWith('DOWN ')) return 'not-yet-healthy'; // "DOWN 1/2": coming up
+  return 'transient';
 }
 
 /** An SDK client for the simulator: dummy credentials, never AWS. */
@@ -36,7 +103,7 @@ export function simulatorClient(endpoint: string, region = 'local'): ElasticLoad
  * runs against AWS.
  */
 export async function setPolicyThroughElbApi(
-  topology: LocalTopology,
+  topology: ElbTopology,
   listener: { port: number; instancePort: number },
   on: boolean,
 ): Promise<void> {
@@ -56,6 +123,13 @@ export async function setPolicyThroughElbApi(
             InstancePort: listener.instancePort,
           },
         ],
+      }),
+    );
+    // As on AWS, the instances are registered; the state renders HAProxy's servers from them.
+    await elb.send(
+      new RegisterInstancesWithLoadBalancerCommand({
+        LoadBalancerName: name,
+        Instances: topology.backends.map((b) => ({ InstanceId: b.name })),
       }),
     );
     await setClassicProxyProtocol(elb, name, listener.instancePort, on);

@@ -16,13 +16,36 @@ export interface BalancerSpec {
   /**
    * Health checks on the instances, every `intervalMs`: a bare TCP connect (as
    * a plain ELB TCP check), the same with the PROXY header first
-   * (check-send-proxy), or a MySQL login as `user` (option mysql-check).
+   * (check-send-proxy), a MySQL login as `user` (option mysql-check), or a GET
+   * of `path` (an ELB HTTP target). An ELB's ConfigureHealthCheck also gives
+   * rise/fall (its thresholds), a timeout, the port checked and TLS (SSL and
+   * HTTPS targets).
    */
-  healthCheck?: { kind: 'tcp' | 'tcp-send-proxy' | 'mysql'; intervalMs: number; user?: string };
+  healthCheck?: {
+    kind: 'tcp' | 'tcp-send-proxy' | 'mysql' | 'http';
+    intervalMs: number;
+    user?: string;
+    path?: string;
+    rise?: number;
+    fall?: number;
+    timeoutMs?: number;
+    port?: number;
+    ssl?: boolean;
+  };
   /** Listen on IPv6 and IPv4 (IPv4 clients then appear as ::ffff:a.b.c.d). */
   dualStack?: boolean;
+  /** The servers; none is a valid config too (HAProxy then closes every connection at once). */
   instances: { name: string; address: string }[];
 }
+
+/**
+ * HAProxy's runtime API, read-only, on the balancer's own loopback: what
+ * DescribeInstanceHealth reads (`show stat`) through an exec in the container.
+ */
+export const STATS_SOCKET = { address: '127.0.0.1', port: 9101 };
+
+/** The backend holding the instances on `instancePort`. */
+export const backendName = (instancePort: number) => `instances_${instancePort}`;
 
 /** Marks the balancer's log lines that name a session's origin. */
 export const ORIGIN_LOG_TAG = 'proxyproof-origin';
@@ -55,8 +78,30 @@ function proxyOptions(spec: BalancerSpec): string {
 function serverOptions(spec: BalancerSpec): string {
   const check = spec.healthCheck;
   if (!check) return proxyOptions(spec);
-  const sendProxy = check.kind === 'tcp' ? '' : ' check-send-proxy';
-  return `${proxyOptions(spec)} check inter ${check.intervalMs}${sendProxy}`;
+  return [
+    `${proxyOptions(spec)} check inter ${check.intervalMs}`,
+    check.rise === undefined ? '' : ` rise ${check.rise}`,
+    check.fall === undefined ? '' : ` fall ${check.fall}`,
+    // A check on a port of its own sends no PROXY header (even beside send-proxy) unless
+    // check-send-proxy asks, as HAProxy 2.6 was seen to do.
+    check.port === undefined ? '' : ` port ${check.port}`,
+    check.ssl ? ' check-ssl verify none' : '',
+    check.kind === 'mysql' || check.kind === 'tcp-send-proxy' ? ' check-send-proxy' : '',
+  ].join('');
+}
+
+/** The backend's lines for its checks: the protocol spoken and how long an answer may take. */
+function checkOptions(check: BalancerSpec['healthCheck']): string[] {
+  if (!check) return [];
+  // Double quotes keep a path's `#` from starting a comment; `\`, `"` and `$` are escaped.
+  const quoted = (text: string) => `"${text.replace(/[\\"$]/g, '\\$&')}"`;
+  return [
+    ...(check.kind === 'mysql'
+      ? [`  option mysql-check user ${check.user ?? 'haproxy_check'} post-41`]
+      : []),
+    ...(check.kind === 'http' ? [`  option httpchk GET ${quoted(check.path ?? '/')}`] : []),
+    ...(check.timeoutMs === undefined ? [] : [`  timeout check ${check.timeoutMs}`]),
+  ];
 }
 
 /** Renders an HAProxy config that behaves like an ELB/NLB TCP listener. */
@@ -70,6 +115,7 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     'global',
     '  log stdout format raw local0',
     '  maxconn 2048',
+    `  stats socket ipv4@${STATS_SOCKET.address}:${STATS_SOCKET.port} level user`,
     '',
     'defaults',
     '  mode tcp',
@@ -86,14 +132,29 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     ...(spec.v2Options?.includes('unique-id')
       ? ['  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid']
       : []),
-    `  default_backend instances_${spec.instancePort}`,
+    `  default_backend ${backendName(spec.instancePort)}`,
     '',
-    `backend instances_${spec.instancePort}`,
+    `backend ${backendName(spec.instancePort)}`,
     '  balance roundrobin',
-    ...(spec.healthCheck?.kind === 'mysql'
-      ? [`  option mysql-check user ${spec.healthCheck.user ?? 'haproxy_check'} post-41`]
-      : []),
+    ...checkOptions(spec.healthCheck),
     ...servers,
     '',
   ].join('\n');
+}
+
+/**
+ * Each server's status in `backend` from the runtime API's `show stat` CSV:
+ * "UP", "DOWN", "UP 1/2" (going down), "DOWN 1/2" (coming up), "no check", ...
+ */
+export function serverStatuses(csv: string, backend: string): Map<string, string> {
+  const [header = '', ...rows] = csv.trim().split('\n');
+  const columns = header.replace(/^# /, '').split(',');
+  const at = (row: string[], column: string) => row[columns.indexOf(column)] ?? '';
+  const statuses = new Map<string, string>();
+  for (const row of rows.map((r) => r.split(','))) {
+    const server = at(row, 'svname');
+    if (at(row, 'pxname') === backend && server !== 'BACKEND' && server !== 'FRONTEND')
+      statuses.set(server, at(row, 'status'));
+  }
+  return statuses;
 }

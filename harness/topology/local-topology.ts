@@ -7,7 +7,14 @@ import type { Teardown } from '../lifecycle/teardown.ts';
 import type { Steps } from '../lifecycle/steps.ts';
 import type { Endpoint } from '../net/endpoint.ts';
 import { containerOutput, docker, removeContainer, runLabels } from './docker.ts';
-import { originsFromLog, renderHaproxyConfig, type BalancerSpec } from './haproxy-config.ts';
+import {
+  backendName,
+  originsFromLog,
+  renderHaproxyConfig,
+  serverStatuses,
+  STATS_SOCKET,
+  type BalancerSpec,
+} from './haproxy-config.ts';
 import type { Images } from './images.ts';
 import { createNetwork, hostAddress } from './networks.ts';
 
@@ -43,6 +50,23 @@ export function trustedNetworks(
 
 export const BACKEND_CREDENTIALS = { user: 'proxyproof', password: 'proxyproof' };
 
+/** What may change on a running balancer; whatever is left out stays as it is. */
+export interface BalancerChange {
+  proxyProtocol?: BalancerSpec['proxyProtocol'];
+  /** The backends it sends to, by name (an ELB's registered instances); none is allowed. */
+  instances?: string[];
+  healthCheck?: BalancerSpec['healthCheck'];
+}
+
+/** A backend as the balancer sees it. */
+export interface BackendState {
+  name: string;
+  /** Whether its container is running. */
+  running: boolean;
+  /** HAProxy's status for it ("UP", "DOWN 1/2", "no check", ...), or null when it is no server now. */
+  haproxy: string | null;
+}
+
 /** The running local stand-in for a scenario's balancer and instances. */
 export interface LocalTopology {
   /** Where clients dial: the (front) balancer's "internet" address and listener port. */
@@ -65,11 +89,16 @@ export interface LocalTopology {
   /** The HAProxy config the balancer runs, kept as an artifact. */
   balancerConfig(): string;
   /**
-   * Re-renders the balancer's config with another PROXY setting and reloads
-   * HAProxy in place (master-worker: established connections stay on the old
-   * worker), as the ELB API simulator does when a policy changes.
+   * Re-renders the balancer's config with `change` and reloads HAProxy in
+   * place (master-worker: established connections stay on the old worker), as
+   * the ELB API simulators do when a policy, an instance or a health check
+   * changes. Nothing to change, no reload.
    */
+  reconfigure(change: BalancerChange): Promise<void>;
+  /** `reconfigure` of the PROXY setting alone. */
   setProxyProtocol(proxyProtocol: BalancerSpec['proxyProtocol']): Promise<void>;
+  /** Every backend: its container running or not, and HAProxy's view of it. */
+  backendStates(): Promise<BackendState[]>;
   /** Each backend with its proxy_protocol_networks as the server itself reports it. */
   backends: { name: string; address: string; trusts: string }[];
   /** Stops every capture and writes `<dir>/<backend>.pcap`. */
@@ -194,7 +223,16 @@ export async function startLocalTopology(args: {
     return started;
   };
 
-  let config = renderHaproxyConfig({ ...args.balancer, instances: backends });
+  const backendNamed = (name: string) => {
+    const b = backends.find((x) => x.name === name);
+    if (!b) throw new Error(`no backend ${name}`);
+    return b;
+  };
+  let spec: BalancerSpec = {
+    ...args.balancer,
+    instances: backends.map(({ name, address }) => ({ name, address })),
+  };
+  let config = renderHaproxyConfig(spec);
   const balancer = await steps.run('starting balancer', async () => {
     const started = await startHaproxy('balancer', config);
     // testcontainers attaches one network at creation; the vpc leg is added now.
@@ -236,6 +274,41 @@ export async function startLocalTopology(args: {
       })
     : null;
 
+  /** One change at a time, in the order asked: each reload waits for the one before. */
+  let reloading = Promise.resolve();
+  const reconfigure = (change: BalancerChange): Promise<void> => {
+    const next = reloading.catch(() => undefined).then(() => reload(change));
+    reloading = next;
+    return next;
+  };
+  const reload = async (change: BalancerChange) => {
+    const named = change.instances?.map(backendNamed);
+    const wanted: BalancerSpec = {
+      ...spec,
+      proxyProtocol: change.proxyProtocol ?? spec.proxyProtocol,
+      healthCheck: change.healthCheck ?? spec.healthCheck,
+      // In the topology's order, whatever order they were named in.
+      instances: named
+        ? backends.filter((b) => named.includes(b)).map(({ name, address }) => ({ name, address }))
+        : spec.instances,
+    };
+    const rendered = renderHaproxyConfig(wanted);
+    if (rendered === config) return;
+    const loaded = (await containerOutput(balancer.id)).split('Loading success').length;
+    await balancer.container.copyContentToContainer([
+      { content: rendered, target: '/etc/haproxy/haproxy.cfg' },
+    ]);
+    await client.container.dockerode.getContainer(balancer.id).kill({ signal: 'SIGUSR2' });
+    const deadline = Date.now() + 15_000;
+    while ((await containerOutput(balancer.id)).split('Loading success').length === loaded) {
+      if (Date.now() > deadline)
+        throw new Error('HAProxy did not report a successful reload within 15 s');
+      await sleep(50);
+    }
+    spec = wanted;
+    config = rendered;
+  };
+
   return {
     listener: {
       address: front?.address ?? balancer.internetAddress,
@@ -262,30 +335,40 @@ export async function startLocalTopology(args: {
         track,
       }),
     balancerConfig: () => (front ? `${config}\n# front balancer\n${front.config}` : config),
-    setProxyProtocol: async (proxyProtocol) => {
-      config = renderHaproxyConfig({ ...args.balancer, proxyProtocol, instances: backends });
-      const loaded = (await containerOutput(balancer.id)).split('Loading success').length;
-      await balancer.container.copyContentToContainer([
-        { content: config, target: '/etc/haproxy/haproxy.cfg' },
+    reconfigure,
+    setProxyProtocol: (proxyProtocol) => reconfigure({ proxyProtocol }),
+    backendStates: async () => {
+      // One `show stat` on the runtime API: bash's /dev/tcp is the only client in the image.
+      const stats = await balancer.container.exec([
+        'bash',
+        '-c',
+        `exec 3<>/dev/tcp/${STATS_SOCKET.address}/${STATS_SOCKET.port} && echo 'show stat' >&3 && cat <&3`,
       ]);
-      await client.container.dockerode.getContainer(balancer.id).kill({ signal: 'SIGUSR2' });
-      const deadline = Date.now() + 15_000;
-      while ((await containerOutput(balancer.id)).split('Loading success').length === loaded) {
-        if (Date.now() > deadline)
-          throw new Error('HAProxy did not report a successful reload within 15 s');
-        await sleep(50);
-      }
+      const statuses =
+        stats.exitCode === 0
+          ? serverStatuses(stats.stdout, backendName(spec.instancePort))
+          : new Map<string, string>();
+      const running = (id: string) =>
+        client.container.inspect(client.container.getById(id)).then(
+          (c) => c.State.Running,
+          () => false, // removed
+        );
+      return Promise.all(
+        backends.map(async (b) => ({
+          name: b.name,
+          running: await running(b.containerId),
+          haproxy: statuses.get(b.name) ?? null,
+        })),
+      );
     },
     backends: backends.map(({ name, address, trusts }) => ({ name, address, trusts })),
     backendStatus: async (instance, variable) => {
-      const b = backends.find((x) => x.name === instance);
-      if (!b) throw new Error(`no backend ${instance}`);
+      const b = backendNamed(instance);
       const row = await rootQuery(b.container, instance, `SHOW GLOBAL STATUS LIKE '${variable}'`);
       return Number(row.split('\t')[1]);
     },
     setBackendTrust: async (instance, networks) => {
-      const b = backends.find((x) => x.name === instance);
-      if (!b) throw new Error(`no backend ${instance}`);
+      const b = backendNamed(instance);
       await rootQuery(b.container, instance, `SET GLOBAL proxy_protocol_networks = '${networks}'`);
     },
     collectCaptures: (dir) =>

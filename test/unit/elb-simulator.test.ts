@@ -1,16 +1,22 @@
 import type { Server } from 'node:http';
 import {
+  ConfigureHealthCheckCommand,
   CreateLoadBalancerCommand,
   CreateLoadBalancerPolicyCommand,
+  DeregisterInstancesFromLoadBalancerCommand,
+  DescribeInstanceHealthCommand,
   DescribeLoadBalancerPoliciesCommand,
   DescribeLoadBalancerPolicyTypesCommand,
   DescribeLoadBalancersCommand,
   ElasticLoadBalancingClient,
+  RegisterInstancesWithLoadBalancerCommand,
   SetLoadBalancerPoliciesForBackendServerCommand,
+  type HealthCheck,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { simulatorClient } from '../../harness/aws/local-elb.ts';
+import { elbStateDriving, simulatorClient, type ElbTopology } from '../../harness/aws/local-elb.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
+import type { BackendState, BalancerChange } from '../../harness/topology/local-topology.ts';
 
 // The real AWS SDK against the simulator on loopback, with dummy credentials:
 // the blog's sequence, step by step.
@@ -130,5 +136,320 @@ describe('ELB API simulator, driven by @aws-sdk/client-elastic-load-balancing', 
         }),
       ),
     ).rejects.toMatchObject({ name: 'PolicyNotFoundException' });
+  });
+});
+
+const ids = (...names: string[]) => names.map((InstanceId) => ({ InstanceId }));
+
+/**
+ * The SDK against the simulator on loopback for `state`, with one TCP 3306
+ * balancer "lb"; register and deregister answer the registered list after.
+ */
+function simulatorFor(state: ElbState) {
+  let server: Server;
+  const lb = (...names: string[]) => ({ LoadBalancerName: 'lb', Instances: ids(...names) });
+  const api = {
+    elb: undefined as unknown as ElasticLoadBalancingClient,
+    register: async (...names: string[]) =>
+      (await api.elb.send(new RegisterInstancesWithLoadBalancerCommand(lb(...names)))).Instances,
+    deregister: async (...names: string[]) =>
+      (await api.elb.send(new DeregisterInstancesFromLoadBalancerCommand(lb(...names)))).Instances,
+  };
+  beforeAll(async () => {
+    const started = await startElbApi(state);
+    server = started.server;
+    api.elb = simulatorClient(started.endpoint);
+    await api.elb.send(
+      new CreateLoadBalancerCommand({
+        LoadBalancerName: 'lb',
+        Listeners: [
+          { Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 },
+        ],
+      }),
+    );
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  return api;
+}
+
+const check = (change: Partial<HealthCheck> = {}): HealthCheck => ({
+  Target: 'TCP:3306',
+  Interval: 10,
+  Timeout: 5,
+  UnhealthyThreshold: 2,
+  HealthyThreshold: 3,
+  ...change,
+});
+
+describe('instances and health checks through the SDK', () => {
+  const api = simulatorFor(new ElbState(undefined, { instanceIds: ['backend-1', 'backend-2'] }));
+  const described = async () =>
+    (await api.elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: ['lb'] })))
+      .LoadBalancerDescriptions![0]!;
+
+  test('RegisterInstancesWithLoadBalancer answers the registered list; registering again changes nothing', async () => {
+    expect(await api.register('backend-2')).toEqual(ids('backend-2'));
+    expect(await api.register('backend-1', 'backend-2')).toEqual(ids('backend-2', 'backend-1'));
+    expect((await described()).Instances).toEqual(ids('backend-2', 'backend-1'));
+  });
+
+  test('DeregisterInstancesFromLoadBalancer answers the remaining list; one not registered is no change', async () => {
+    expect(await api.deregister('backend-2')).toEqual(ids('backend-1'));
+    expect(await api.deregister('backend-2')).toEqual(ids('backend-1'));
+  });
+
+  test('DescribeInstanceHealth: the registered ones by default; one asked for but not registered is OutOfService', async () => {
+    const all = await api.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'lb' }));
+    expect(all.InstanceStates).toEqual([
+      { InstanceId: 'backend-1', State: 'InService', ReasonCode: 'N/A', Description: 'N/A' },
+    ]);
+    const asked = await api.elb.send(
+      new DescribeInstanceHealthCommand({
+        LoadBalancerName: 'lb',
+        Instances: ids('backend-2', 'backend-1'),
+      }),
+    );
+    expect(asked.InstanceStates).toEqual([
+      {
+        InstanceId: 'backend-2',
+        State: 'OutOfService',
+        ReasonCode: 'ELB',
+        Description: 'Instance is not currently registered with the LoadBalancer.',
+      },
+      { InstanceId: 'backend-1', State: 'InService', ReasonCode: 'N/A', Description: 'N/A' },
+    ]);
+  });
+
+  test("DescribeLoadBalancers shows AWS's default health check, then the configured one", async () => {
+    expect((await described()).HealthCheck).toEqual({
+      Target: 'TCP:3306',
+      Interval: 30,
+      Timeout: 5,
+      UnhealthyThreshold: 2,
+      HealthyThreshold: 10,
+    });
+    const wanted = check({ Target: 'HTTP:8080/health?full=1' });
+    const out = await api.elb.send(
+      new ConfigureHealthCheckCommand({ LoadBalancerName: 'lb', HealthCheck: wanted }),
+    );
+    expect(out.HealthCheck).toEqual(wanted);
+    expect((await described()).HealthCheck).toEqual(wanted);
+  });
+
+  test.each([
+    ['Target: UDP:53', { Target: 'UDP:53' }, 'must begin with one of HTTP, TCP, HTTPS, SSL'],
+    ['Target: TCP with a path', { Target: 'TCP:3306/' }, 'must specify a port number'],
+    ['Target: SSL without a port', { Target: 'SSL:' }, 'must specify a port number'],
+    ['Target: port 0', { Target: 'TCP:0' }, 'must specify a port number'],
+    ['Target: port 65536', { Target: 'TCP:65536' }, 'must specify a port number'],
+    ['Target: HTTP without a path', { Target: 'HTTP:80' }, 'must specify a ping path'],
+    ['Target: a path with a space', { Target: 'HTTPS:443/a b' }, 'not a valid ping target'],
+    ['Interval 4', { Interval: 4 }, "Value '4' at 'healthCheck.interval'"],
+    ['Interval 301', { Interval: 301 }, 'less than or equal to 300'],
+    ['Timeout 1', { Timeout: 1 }, "Value '1' at 'healthCheck.timeout'"],
+    ['Timeout 61', { Interval: 100, Timeout: 61 }, 'less than or equal to 60'],
+    ['UnhealthyThreshold 1', { UnhealthyThreshold: 1 }, 'healthCheck.unhealthyThreshold'],
+    ['HealthyThreshold 11', { HealthyThreshold: 11 }, 'healthCheck.healthyThreshold'],
+    ['Timeout equal to Interval', { Interval: 5, Timeout: 5 }, 'interval must be greater than'],
+  ])('ConfigureHealthCheck refuses %s with ValidationError', async (_, change, message) => {
+    await expect(
+      api.elb.send(
+        new ConfigureHealthCheckCommand({ LoadBalancerName: 'lb', HealthCheck: check(change) }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining(message) });
+  });
+
+  test('every range error is named at once', async () => {
+    await expect(
+      api.elb.send(
+        new ConfigureHealthCheckCommand({
+          LoadBalancerName: 'lb',
+          HealthCheck: check({ Interval: 1, HealthyThreshold: 1 }),
+        }),
+      ),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/^2 validation errors detected/) });
+  });
+
+  test('an instance that does not exist is InvalidInstance (InvalidEndPointException), and nothing changes', async () => {
+    const before = (await described()).Instances;
+    const unknown: [string, () => Promise<unknown>][] = [
+      ['i-0123456789abcdef0', () => api.register('backend-2', 'i-0123456789abcdef0')],
+      ['backend-9', () => api.deregister('backend-1', 'backend-9')],
+      [
+        'nope',
+        () =>
+          api.elb.send(
+            new DescribeInstanceHealthCommand({ LoadBalancerName: 'lb', Instances: ids('nope') }),
+          ),
+      ],
+    ];
+    for (const [id, call] of unknown) {
+      await expect(call()).rejects.toMatchObject({
+        name: 'InvalidEndPointException',
+        message: `Could not find EC2 instance ${id}.`,
+      });
+    }
+    expect((await described()).Instances).toEqual(before);
+  });
+
+  test('each action on a load balancer that does not exist is AccessPointNotFoundException', async () => {
+    const gone = { LoadBalancerName: 'gone', Instances: ids('backend-1') };
+    const calls = [
+      () => api.elb.send(new RegisterInstancesWithLoadBalancerCommand(gone)),
+      () => api.elb.send(new DeregisterInstancesFromLoadBalancerCommand(gone)),
+      () => api.elb.send(new DescribeInstanceHealthCommand(gone)),
+      () =>
+        api.elb.send(
+          new ConfigureHealthCheckCommand({ LoadBalancerName: 'gone', HealthCheck: check() }),
+        ),
+    ];
+    for (const call of calls)
+      await expect(call()).rejects.toMatchObject({ name: 'AccessPointNotFoundException' });
+  });
+
+  test('Register and Deregister need at least one instance: MissingParameter', async () => {
+    const none = { LoadBalancerName: 'lb', Instances: [] };
+    await expect(
+      api.elb.send(new RegisterInstancesWithLoadBalancerCommand(none)),
+    ).rejects.toMatchObject({ name: 'MissingParameter' });
+    await expect(
+      api.elb.send(new DeregisterInstancesFromLoadBalancerCommand(none)),
+    ).rejects.toMatchObject({ name: 'MissingParameter' });
+  });
+});
+
+describe('the ELB state driving a topology', () => {
+  const changes: BalancerChange[] = [];
+  let states: BackendState[] = [];
+  let failReload = false;
+  const topology: ElbTopology = {
+    backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', trusts: '' })),
+    reconfigure: async (change) => {
+      if (failReload) throw new Error('HAProxy did not report a successful reload within 15 s');
+      changes.push(change);
+    },
+    backendStates: async () => states,
+  };
+  const api = simulatorFor(elbStateDriving(topology, 3306));
+  const last = () => changes[changes.length - 1];
+
+  test('registering renders those instances, without the policy and keeping the own checks', async () => {
+    await api.register('backend-2', 'backend-1');
+    expect(last()).toEqual({
+      proxyProtocol: 'none',
+      instances: ['backend-2', 'backend-1'],
+      healthCheck: undefined,
+    });
+  });
+
+  test('a TCP check becomes HAProxy checks on its own port, with the PROXY header once the policy is on', async () => {
+    await api.elb.send(
+      new ConfigureHealthCheckCommand({ LoadBalancerName: 'lb', HealthCheck: check() }),
+    );
+    const tcp = {
+      kind: 'tcp',
+      port: 3306,
+      ssl: false,
+      intervalMs: 10_000,
+      timeoutMs: 5_000,
+      rise: 3,
+      fall: 2,
+    };
+    expect(last()?.healthCheck).toEqual(tcp);
+    await api.elb.send(
+      new CreateLoadBalancerPolicyCommand({
+        LoadBalancerName: 'lb',
+        PolicyName: 'pp',
+        PolicyTypeName: 'ProxyProtocolPolicyType',
+        PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
+      }),
+    );
+    await api.elb.send(
+      new SetLoadBalancerPoliciesForBackendServerCommand({
+        LoadBalancerName: 'lb',
+        InstancePort: 3306,
+        PolicyNames: ['pp'],
+      }),
+    );
+    expect(last()).toMatchObject({
+      proxyProtocol: 'v1',
+      healthCheck: { ...tcp, kind: 'tcp-send-proxy' },
+    });
+  });
+
+  test('HTTPS targets become TLS GETs of the path, never with the PROXY header', async () => {
+    await api.elb.send(
+      new ConfigureHealthCheckCommand({
+        LoadBalancerName: 'lb',
+        HealthCheck: check({ Target: 'HTTPS:3306/ping' }),
+      }),
+    );
+    expect(last()?.healthCheck).toMatchObject({ kind: 'http', path: '/ping', ssl: true });
+  });
+
+  test('deregistering every instance renders none', async () => {
+    await api.deregister('backend-1', 'backend-2');
+    expect(last()?.instances).toEqual([]);
+  });
+
+  test("DescribeInstanceHealth reports HAProxy's view, and a stopped container as stopped", async () => {
+    await api.register('backend-1', 'backend-2');
+    const health = async (seen: [boolean, string | null][]) => {
+      states = seen.map(([running, haproxy], i) => ({
+        name: `backend-${i + 1}`,
+        running,
+        haproxy,
+      }));
+      const out = await api.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'lb' }));
+      return out.InstanceStates!.map((s) => [s.State, s.ReasonCode, s.Description]);
+    };
+    expect(
+      await health([
+        [true, 'UP'],
+        [true, 'UP 1/2'],
+      ]),
+    ).toEqual([
+      ['InService', 'N/A', 'N/A'],
+      ['InService', 'N/A', 'N/A'],
+    ]);
+    expect(
+      await health([
+        [true, 'DOWN'],
+        [true, 'DOWN 1/3'],
+      ]),
+    ).toEqual([
+      [
+        'OutOfService',
+        'Instance',
+        'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.',
+      ],
+      [
+        'OutOfService',
+        'Instance',
+        'Instance has not passed the configured HealthyThreshold number of health checks consecutively.',
+      ],
+    ]);
+    expect(
+      await health([
+        [false, 'UP'],
+        [true, null],
+      ]),
+    ).toEqual([
+      ['OutOfService', 'Instance', 'Instance is in stopped state.'],
+      ['Unknown', 'ELB', 'A transient error occurred. Please try again later.'],
+    ]);
+    expect(await health([[true, 'no check']])).toContainEqual(['InService', 'N/A', 'N/A']);
+  });
+
+  test('a reload that fails is the error of the reply', async () => {
+    failReload = true;
+    try {
+      await expect(api.deregister('backend-1')).rejects.toMatchObject({
+        name: 'InternalFailure',
+        message: expect.stringContaining('reload'),
+      });
+    } finally {
+      failReload = false;
+    }
   });
 });

@@ -1,4 +1,8 @@
-import { originsFromLog, renderHaproxyConfig } from '../../harness/topology/haproxy-config.ts';
+import {
+  originsFromLog,
+  renderHaproxyConfig,
+  serverStatuses,
+} from '../../harness/topology/haproxy-config.ts';
 
 const instances = [
   { name: 'backend-1', address: '172.21.0.2' },
@@ -63,5 +67,75 @@ describe("the balancer's own log of origins", () => {
       { address: '10.0.0.100', port: 41268 },
       { address: '::ffff:10.0.0.1', port: 5000 },
     ]);
+  });
+});
+
+describe('what the Classic ELB API changes on the balancer', () => {
+  const spec = { listenerPort: 3306, instancePort: 3306, proxyProtocol: 'v1' as const, instances };
+
+  test('no registered instance leaves a backend without servers, which HAProxy accepts', () => {
+    const cfg = renderHaproxyConfig({ ...spec, instances: [] });
+    expect(cfg).toContain('  default_backend instances_3306\n');
+    expect(cfg).toMatch(/\nbackend instances_3306\n {2}balance roundrobin\n\n?$/);
+    expect(cfg).not.toMatch(/^ {2}server /m);
+  });
+
+  test('an ELB TCP check: interval, thresholds, timeout, on its own port (so no PROXY header)', () => {
+    const cfg = renderHaproxyConfig({
+      ...spec,
+      healthCheck: {
+        kind: 'tcp',
+        intervalMs: 10_000,
+        rise: 3,
+        fall: 2,
+        timeoutMs: 5_000,
+        port: 3306,
+      },
+    });
+    expect(cfg).toContain(
+      '  server backend-1 172.21.0.2:3306 send-proxy check inter 10000 rise 3 fall 2 port 3306\n',
+    );
+    expect(cfg).toContain('  timeout check 5000\n');
+    expect(cfg).not.toContain('check-send-proxy');
+  });
+
+  test('the same where the policy applies on the checked port: check-send-proxy', () => {
+    const cfg = renderHaproxyConfig({
+      ...spec,
+      healthCheck: { kind: 'tcp-send-proxy', intervalMs: 5_000, port: 3306 },
+    });
+    expect(cfg).toContain('check inter 5000 port 3306 check-send-proxy\n');
+  });
+
+  test('HTTP(S) targets: a GET of the path, quoted and escaped; TLS for HTTPS and SSL', () => {
+    const cfg = renderHaproxyConfig({
+      ...spec,
+      healthCheck: { kind: 'http', intervalMs: 5_000, port: 8443, ssl: true, path: '/a#b"$c\\' },
+    });
+    expect(cfg).toContain('  option httpchk GET "/a#b\\"\\$c\\\\"\n');
+    expect(cfg).toContain('check inter 5000 port 8443 check-ssl verify none\n');
+  });
+
+  test('the runtime API listens on the balancer loopback only, read-only', () => {
+    expect(renderHaproxyConfig(spec)).toContain('  stats socket ipv4@127.0.0.1:9101 level user\n');
+  });
+
+  test("servers' statuses from `show stat`, by column name, for one backend only", () => {
+    const csv = [
+      '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight',
+      'listener_3306,FRONTEND,,,0,0,2048,0,0,0,0,0,0,,,,,OPEN,',
+      'instances_3306,backend-1,0,0,0,0,,0,0,0,,0,,0,0,0,0,UP,1',
+      'instances_3306,backend-2,0,0,0,0,,0,0,0,,0,,0,0,0,0,DOWN 1/2,1',
+      'instances_3306,BACKEND,0,0,0,0,205,0,0,0,0,0,,0,0,0,0,UP,1',
+      'instances_3307,backend-3,0,0,0,0,,0,0,0,,0,,0,0,0,0,no check,1',
+      '',
+    ].join('\n');
+    expect(serverStatuses(csv, 'instances_3306')).toEqual(
+      new Map([
+        ['backend-1', 'UP'],
+        ['backend-2', 'DOWN 1/2'],
+      ]),
+    );
+    expect(serverStatuses('', 'instances_3306')).toEqual(new Map());
   });
 });

@@ -1,6 +1,6 @@
 // The Classic ELB API's actions (2012-06-01) on an ElbState: Query parameters
 // in, the result object out (the server renders it as XML).
-import { AwsError, ElbState, type LoadBalancer } from './model.ts';
+import { AwsError, ElbState, shownHealthCheck, type LoadBalancer } from './model.ts';
 import {
   requiredParam as required,
   portParam as port,
@@ -9,6 +9,8 @@ import {
 } from './query-xml.ts';
 
 export const ELB_API_VERSION = '2012-06-01';
+
+const instances = (ids: string[]) => ids.map((InstanceId) => ({ InstanceId }));
 
 /** How AWS shows a load balancer in DescribeLoadBalancers. */
 function describe(lb: LoadBalancer) {
@@ -26,15 +28,62 @@ function describe(lb: LoadBalancer) {
       PolicyNames,
     })),
     AvailabilityZones: ['local-a'],
-    Instances: lb.Instances.map((InstanceId) => ({ InstanceId })),
+    Instances: instances(lb.Instances),
+    HealthCheck: shownHealthCheck(lb),
     Scheme: 'internet-facing',
     CreatedTime: lb.CreatedTime,
   };
 }
 
-/** One Query action: its result, or an AwsError. */
-function perform(state: ElbState, action: string, q: QueryParams): Record<string, unknown> {
+/** `Instances.member.N.InstanceId`; Register and Deregister need at least one. */
+function instanceIds(q: QueryParams, needed: boolean): string[] {
+  const ids = q.records('Instances', ['InstanceId']).map((i) => i.InstanceId ?? '');
+  // An empty list arrives as a bare `Instances=`: AWS's MissingParameter.
+  if (needed && ids.length === 0) required(q, 'Instances');
+  return ids;
+}
+
+/** A whole number of seconds or checks; ElbState checks its range. */
+const count = (q: QueryParams, name: string) => {
+  const text = required(q, name);
+  if (!/^-?\d+$/.test(text))
+    throw new AwsError('ValidationError', `${name} must be an integer, not ${text}`);
+  return Number(text);
+};
+
+/** One Query action: its result (a promise when it needs I/O), or an AwsError. */
+function perform(
+  state: ElbState,
+  action: string,
+  q: QueryParams,
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   switch (action) {
+    case 'RegisterInstancesWithLoadBalancer':
+      return {
+        Instances: instances(
+          state.registerInstances(required(q, 'LoadBalancerName'), instanceIds(q, true)),
+        ),
+      };
+    case 'DeregisterInstancesFromLoadBalancer':
+      return {
+        Instances: instances(
+          state.deregisterInstances(required(q, 'LoadBalancerName'), instanceIds(q, true)),
+        ),
+      };
+    case 'DescribeInstanceHealth':
+      return state
+        .describeInstanceHealth(required(q, 'LoadBalancerName'), instanceIds(q, false))
+        .then((InstanceStates) => ({ InstanceStates }));
+    case 'ConfigureHealthCheck':
+      return {
+        HealthCheck: state.configureHealthCheck(required(q, 'LoadBalancerName'), {
+          Target: required(q, 'HealthCheck.Target'),
+          Interval: count(q, 'HealthCheck.Interval'),
+          Timeout: count(q, 'HealthCheck.Timeout'),
+          UnhealthyThreshold: count(q, 'HealthCheck.UnhealthyThreshold'),
+          HealthyThreshold: count(q, 'HealthCheck.HealthyThreshold'),
+        }),
+      };
     case 'DescribeLoadBalancerPolicyTypes':
       return { PolicyTypeDescriptions: state.describePolicyTypes(q.list('PolicyTypeNames')) };
     case 'CreateLoadBalancerPolicy':

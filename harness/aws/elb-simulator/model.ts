@@ -1,6 +1,18 @@
 // The Classic ELB API's state, as the simulator keeps it: load balancers,
-// their listeners and instances, policies, and which policies apply to which
-// instance port. Pure: no I/O; the server turns requests into these calls.
+// their listeners, instances and health check, policies, and which policies
+// apply to which instance port. Pure: no I/O; the server turns requests into
+// these calls, and whatever the state drives is reached through callbacks.
+import { AwsError } from './aws-error.ts';
+import {
+  defaultHealthCheck,
+  instanceState,
+  validateHealthCheck,
+  type HealthCheck,
+  type InstanceCondition,
+  type InstanceState,
+} from './health.ts';
+
+export { AwsError };
 
 export interface PolicyAttribute {
   AttributeName: string;
@@ -24,27 +36,32 @@ export interface LoadBalancer {
   LoadBalancerName: string;
   DNSName: string;
   Listeners: Listener[];
+  /** Registered instance ids, in the order they were registered. */
   Instances: string[];
   Policies: Map<string, Policy>;
   /** Instance port → policy names, as SetLoadBalancerPoliciesForBackendServer left them. */
   BackendServerPolicies: Map<number, string[]>;
+  /**
+   * As ConfigureHealthCheck set it. Until then AWS shows its default
+   * (`shownHealthCheck`) and what the state drives keeps its own checks.
+   */
+  HealthCheck?: HealthCheck;
   CreatedTime: Date;
 }
 
-/** HTTP status per error code where AWS's is not 400 (from the SDK's model). */
-const STATUS: Record<string, number> = { InvalidConfigurationRequest: 409, InternalFailure: 500 };
+/** The health check DescribeLoadBalancers shows: AWS's default is TCP on the first listener's instance port. */
+export const shownHealthCheck = (lb: LoadBalancer): HealthCheck =>
+  lb.HealthCheck ?? defaultHealthCheck(lb.Listeners[0]?.InstancePort ?? 80);
 
-/** An error as AWS names it: the SDK turns Code into the exception's name. */
-export class AwsError extends Error {
-  readonly status: number;
-
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.status = STATUS[code] ?? 400;
-  }
+/**
+ * What the state stands in front of. Without it, any instance id exists and
+ * every registered instance is in service.
+ */
+export interface ElbWorld {
+  /** The instance ids that exist (locally, the backend containers' names). */
+  instanceIds?: readonly string[];
+  /** How the balancer sees each of these registered instances, in their order. */
+  instanceHealth?: (instanceIds: string[]) => Promise<InstanceCondition[]>;
 }
 
 /** The policy type the blog asks about, described as AWS describes it. */
@@ -66,6 +83,7 @@ export class ElbState {
 
   constructor(
     private readonly onChange: (lb: LoadBalancer) => void | Promise<void> = () => undefined,
+    private readonly world: ElbWorld = {},
   ) {}
 
   /** Resolves once the last change has been applied to whatever the state drives. */
@@ -73,9 +91,65 @@ export class ElbState {
     return this.applying;
   }
 
-  registerInstances(name: string, instanceIds: string[]): void {
+  /** Applies `lb`'s change; a failure (even a synchronous one) is the reply's error. */
+  private changed(lb: LoadBalancer): void {
+    this.applying = Promise.resolve().then(() => this.onChange(lb));
+  }
+
+  /** The ids once each; AWS's InvalidInstance for any that does not exist. */
+  private existing(instanceIds: string[]): string[] {
+    const known = this.world.instanceIds;
+    const unknown = known && instanceIds.find((id) => !known.includes(id));
+    if (unknown !== undefined)
+      throw new AwsError('InvalidInstance', `Could not find EC2 instance ${unknown}.`);
+    return [...new Set(instanceIds)];
+  }
+
+  /** Registers instances (again is no change); the registered list after. */
+  registerInstances(name: string, instanceIds: string[]): string[] {
     const lb = this.get(name);
-    lb.Instances.push(...instanceIds.filter((id) => !lb.Instances.includes(id)));
+    const added = this.existing(instanceIds).filter((id) => !lb.Instances.includes(id));
+    lb.Instances.push(...added);
+    if (added.length > 0) this.changed(lb);
+    return [...lb.Instances];
+  }
+
+  /** Deregisters instances (one not registered is no change, as documented); the registered list after. */
+  deregisterInstances(name: string, instanceIds: string[]): string[] {
+    const lb = this.get(name);
+    const leaving = this.existing(instanceIds);
+    const kept = lb.Instances.filter((id) => !leaving.includes(id));
+    if (kept.length < lb.Instances.length) {
+      lb.Instances = kept;
+      this.changed(lb);
+    }
+    return [...lb.Instances];
+  }
+
+  /** The asked instances' states (all registered ones when none are asked), registered or not. */
+  async describeInstanceHealth(name: string, instanceIds: string[]): Promise<InstanceState[]> {
+    const lb = this.get(name);
+    const asked = instanceIds.length > 0 ? this.existing(instanceIds) : [...lb.Instances];
+    const registered = asked.filter((id) => lb.Instances.includes(id));
+    const conditions = this.world.instanceHealth
+      ? await this.world.instanceHealth(registered)
+      : registered.map((): InstanceCondition => 'in-service');
+    return asked.map((id) =>
+      instanceState(
+        id,
+        lb.Instances.includes(id)
+          ? (conditions[registered.indexOf(id)] ?? 'transient')
+          : 'not-registered',
+      ),
+    );
+  }
+
+  configureHealthCheck(name: string, check: HealthCheck): HealthCheck {
+    const lb = this.get(name);
+    validateHealthCheck(check);
+    lb.HealthCheck = { ...check };
+    this.changed(lb);
+    return lb.HealthCheck;
   }
 
   private get(name: string): LoadBalancer {
@@ -199,7 +273,7 @@ export class ElbState {
     }
     if (policyNames.length === 0) lb.BackendServerPolicies.delete(instancePort);
     else lb.BackendServerPolicies.set(instancePort, [...policyNames]);
-    this.applying = Promise.resolve(this.onChange(lb));
+    this.changed(lb);
   }
 
   /** Whether the PROXY protocol is on for an instance port: a ProxyProtocol=true policy applies there. */

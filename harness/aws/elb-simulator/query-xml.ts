@@ -5,10 +5,13 @@ import { AwsError } from './model.ts';
 
 const namespace = (version: string) => `http://elasticloadbalancing.amazonaws.com/doc/${version}/`;
 
-/** One API version's actions: a result object per action, or an AwsError. */
+/** One API version's actions: a result object (or its promise) per action, or an AwsError. */
 export interface QueryApi {
   version: string;
-  perform(action: string, q: QueryParams): Record<string, unknown>;
+  perform(
+    action: string,
+    q: QueryParams,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Resolves once the last change has taken effect, so the reply can wait for it. */
   applied(): Promise<void>;
 }

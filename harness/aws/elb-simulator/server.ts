@@ -33,7 +33,7 @@ export async function startQueryApi(
           const known = apis.map((a) => a.version).join(' or ');
           throw new AwsError('InvalidAction', `Version ${version} is not ${known}`);
         }
-        const result = api.perform(action, q);
+        const result = await api.perform(action, q);
         await api.applied();
         xml = resultXml(namespaceVersion, action, result);
       } catch (e) {

@@ -1,0 +1,116 @@
+// A Classic ELB's health check and its instances' states, as AWS validates and
+// words them. Pure.
+import { AwsError } from './aws-error.ts';
+
+export interface HealthCheck {
+  /** TCP:port, SSL:port, HTTP:port/path or HTTPS:port/path. */
+  Target: string;
+  /** Seconds between checks, 5-300. */
+  Interval: number;
+  /** Seconds without an answer that fail a check, 2-60 and less than Interval. */
+  Timeout: number;
+  UnhealthyThreshold: number;
+  HealthyThreshold: number;
+}
+
+/** What AWS shows for a load balancer whose health check was never configured. */
+export const defaultHealthCheck = (instancePort: number): HealthCheck => ({
+  Target: `TCP:${instancePort}`,
+  Interval: 30,
+  Timeout: 5,
+  UnhealthyThreshold: 2,
+  HealthyThreshold: 10,
+});
+
+export interface HealthCheckTarget {
+  protocol: 'TCP' | 'SSL' | 'HTTP' | 'HTTPS';
+  port: number;
+  /** HTTP and HTTPS only: the ping path. */
+  path?: string;
+}
+
+const invalid = (message: string) => new AwsError('ValidationError', message);
+
+/** A target's parts; AWS's ValidationError when it is malformed. */
+export function parseHealthCheckTarget(target: string): HealthCheckTarget {
+  const [, protocol, rest = ''] = /^(TCP|SSL|HTTPS?):(.*)$/s.exec(target) ?? [];
+  if (protocol === undefined)
+    throw invalid('HealthCheck Target must begin with one of HTTP, TCP, HTTPS, SSL');
+  const [, digits, path] = /^(\d{1,5})(\/.*)?$/s.exec(rest) ?? [];
+  const port = Number(digits);
+  const http = protocol === 'HTTP' || protocol === 'HTTPS';
+  // AWS's words for "TCP:80/" too.
+  if (digits === undefined || port < 1 || port > 65535 || (!http && path !== undefined))
+    throw invalid('HealthCheck Target must specify a port number');
+  if (http && path === undefined)
+    throw invalid(`HealthCheck ${protocol} Target must specify a ping path`);
+  // The path goes into an HTTP request line, so no whitespace.
+  if (target.length > 1024 || /\s/.test(path ?? ''))
+    throw invalid(`HealthCheck Target is not a valid ping target: ${target}`);
+  return { protocol: protocol as HealthCheckTarget['protocol'], port, path };
+}
+
+/** The numeric fields' ranges, from the API reference. */
+const RANGES = {
+  Interval: [5, 300],
+  Timeout: [2, 60],
+  UnhealthyThreshold: [2, 10],
+  HealthyThreshold: [2, 10],
+} as const;
+
+/** AWS's checks, in its words: the target, every field's range at once, then Timeout < Interval. */
+export function validateHealthCheck(check: HealthCheck): void {
+  parseHealthCheckTarget(check.Target);
+  const problems = Object.entries(RANGES).flatMap(([field, [min, max]]) => {
+    const value = check[field as keyof typeof RANGES];
+    const member = `healthCheck.${field[0]!.toLowerCase()}${field.slice(1)}`;
+    const at = `Value '${value}' at '${member}' failed to satisfy constraint: Member must`;
+    if (!Number.isInteger(value)) return [`${at} be an integer`];
+    if (value < min) return [`${at} have value greater than or equal to ${min}`];
+    if (value > max) return [`${at} have value less than or equal to ${max}`];
+    return [];
+  });
+  const n = problems.length;
+  if (n > 0)
+    throw invalid(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  if (check.Timeout >= check.Interval)
+    throw invalid('Health check interval must be greater than the timeout.');
+}
+
+export interface InstanceState {
+  InstanceId: string;
+  State: 'InService' | 'OutOfService' | 'Unknown';
+  ReasonCode: 'ELB' | 'Instance' | 'N/A';
+  Description: string;
+}
+
+/** What DescribeInstanceHealth can say of an instance, worded as AWS words it. */
+const CONDITIONS = {
+  'in-service': ['InService', 'N/A', 'N/A'],
+  'not-registered': [
+    'OutOfService',
+    'ELB',
+    'Instance is not currently registered with the LoadBalancer.',
+  ],
+  'failing-checks': [
+    'OutOfService',
+    'Instance',
+    'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.',
+  ],
+  'not-yet-healthy': [
+    'OutOfService',
+    'Instance',
+    'Instance has not passed the configured HealthyThreshold number of health checks consecutively.',
+  ],
+  stopped: ['OutOfService', 'Instance', 'Instance is in stopped state.'],
+  transient: ['Unknown', 'ELB', 'A transient error occurred. Please try again later.'],
+} as const satisfies Record<
+  string,
+  readonly [InstanceState['State'], InstanceState['ReasonCode'], string]
+>;
+export type InstanceCondition = keyof typeof CONDITIONS;
+
+export function instanceState(InstanceId: string, condition: InstanceCondition): InstanceState {
+  const [State, ReasonCode, Description] = CONDITIONS[condition];
+  return { InstanceId, State, ReasonCode, Description };
+}
