@@ -2,23 +2,30 @@ import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { Interrupted } from '../lifecycle/steps.ts';
 import { runAll } from '../run/run-all.ts';
-import { loadScenarios } from '../scenario/load.ts';
+import { loadScenarios, selectScenarios } from '../scenario/load.ts';
 import { SetupError } from '../errors.ts';
 import { docker, sweepRun } from '../topology/docker.ts';
 import { onInterrupt } from '../lifecycle/signals.ts';
 import { consoleEvents } from './progress.ts';
 import { decode } from './decode.ts';
 import { simulate } from './simulate.ts';
+import { awsSweep } from './aws-sweep.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Exit codes: 0 all passed, 1 a scenario failed, 2 bad input or environment, 130 interrupted. */
-async function run(options: { scenarios: string; reports: string; jobs: string }): Promise<number> {
+async function run(options: {
+  scenarios: string;
+  reports: string;
+  jobs: string;
+  only?: string;
+}): Promise<number> {
   const jobs = Number(options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new SetupError(`--jobs must be a whole number >= 1, not ${options.jobs}`);
-  const scenarios = await loadScenarios(options.scenarios);
-  await docker(); // fail before anything starts if there is no engine
+  const scenarios = selectScenarios(await loadScenarios(options.scenarios), options.only);
+  // Fail before anything starts if local scenarios need an engine that is not there.
+  if (scenarios.some((s) => s.target !== 'aws')) await docker();
 
   const controller = new AbortController();
   onInterrupt(
@@ -30,7 +37,7 @@ async function run(options: { scenarios: string; reports: string; jobs: string }
     },
     () => {
       process.stderr.write(
-        'forced exit: containers may remain; remove them with: npx proxyproof clean\n',
+        'forced exit: containers may remain (npx proxyproof clean) and AWS balancers may be left changed (npx proxyproof aws sweep --older-than 0)\n',
       );
       process.exit(130);
     },
@@ -86,18 +93,32 @@ program
   .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`)
   .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
   .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
-  .action(async (options: { scenarios: string; reports: string; jobs: string }) => {
+  .option('--only <ids>', 'comma-separated scenario ids to run; * matches any text (aws-*)')
+  .action(async (options: { scenarios: string; reports: string; jobs: string; only?: string }) => {
     process.exitCode = await run(options);
   });
 
 program
   .command('simulate')
   .description(
-    "run the blog's setup locally: a Classic ELB API on loopback in front of two MariaDB instances, until Ctrl-C",
+    "run the blog's setup locally: a Classic ELB or an NLB, with the ELB APIs on loopback, in front of two MariaDB instances, until Ctrl-C",
   )
-  .option('--port <n>', 'port of the ELB API on 127.0.0.1 (0: any free port)', '0')
-  .action(async (options: { port: string }) => {
+  .option('--port <n>', 'port of the ELB APIs on 127.0.0.1 (0: any free port)', '0')
+  .option('--kind <kind>', 'the balancer: classic-elb or nlb', 'classic-elb')
+  .action(async (options: { port: string; kind: string }) => {
     process.exitCode = await simulate(options);
+  });
+
+const aws = program.command('aws').description('housekeeping for balancers on AWS');
+aws
+  .command('sweep')
+  .description(
+    'put back what killed runs left changed on AWS balancers, and delete the policies they created',
+  )
+  .option('--older-than <age>', 'only leftovers at least this old: 30m, 6h, 2d, 0', '6h')
+  .option('--reports <dir>', "folder holding the runs' restore records", `${ROOT}reports`)
+  .action(async (options: { olderThan: string; reports: string }) => {
+    process.exitCode = await awsSweep(options);
   });
 
 program

@@ -1,5 +1,6 @@
-import { elbStateDriving } from '../aws/local-elb.ts';
-import { startElbApi } from '../aws/elb-simulator/server.ts';
+import { classicElbApi } from '../aws/elb-simulator/classic-api.ts';
+import { startQueryApi } from '../aws/elb-simulator/server.ts';
+import { elbV2Api } from '../aws/elb-simulator/v2-api.ts';
 import { SetupError } from '../errors.ts';
 import { onInterrupt } from '../lifecycle/signals.ts';
 import { Steps } from '../lifecycle/steps.ts';
@@ -8,21 +9,25 @@ import { newRunId } from '../run/run-all.ts';
 import { sweepRun } from '../topology/docker.ts';
 import { ensureImages } from '../topology/images.ts';
 import { BACKEND_CREDENTIALS, startLocalTopology } from '../topology/local-topology.ts';
+import { BALANCER_KINDS, simulatedBalancer, type BalancerKind } from './simulated-balancers.ts';
 
-const LOAD_BALANCER = 'proxy-protocol';
 const REGION = 'ap-northeast-1';
 const MYSQL_PORT = 3306;
 
 /**
- * `proxyproof simulate`: the blog's setup, locally. One Classic ELB
- * ("proxy-protocol", TCP 3306 → 3306) in front of two MariaDB instances, with
- * the ELB API on loopback; policies set through it reconfigure HAProxy. Runs
- * until SIGINT/SIGTERM, then removes everything.
+ * `proxyproof simulate`: the blog's setup, locally. One balancer (a Classic
+ * ELB "proxy-protocol" or an NLB "proxyproof-nlb", TCP 3306 → 3306) in front
+ * of two MariaDB instances, with the ELB APIs (Classic and v2) on loopback;
+ * PROXY settings made through them reconfigure HAProxy. Runs until
+ * SIGINT/SIGTERM, then removes everything.
  */
-export async function simulate(options: { port: string }): Promise<number> {
+export async function simulate(options: { port: string; kind: string }): Promise<number> {
   const apiPort = Number(options.port);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)
     throw new SetupError(`--port must be 0-65535, not ${options.port}`);
+  const kind = options.kind as BalancerKind;
+  if (!BALANCER_KINDS.includes(kind))
+    throw new SetupError(`--kind must be ${BALANCER_KINDS.join(' or ')}, not ${options.kind}`);
   const runId = newRunId();
   const teardown = new Teardown();
   const controller = new AbortController();
@@ -54,30 +59,17 @@ export async function simulate(options: { port: string }): Promise<number> {
       teardown,
       steps: new Steps(controller.signal, progress),
     });
-    const state = elbStateDriving(topology, MYSQL_PORT);
-    state.createLoadBalancer(
-      LOAD_BALANCER,
-      [
-        {
-          Protocol: 'TCP',
-          LoadBalancerPort: MYSQL_PORT,
-          InstanceProtocol: 'TCP',
-          InstancePort: MYSQL_PORT,
-        },
-      ],
-      'elb.proxyproof.local',
+    const balancer = simulatedBalancer(kind, topology, REGION, MYSQL_PORT);
+    const { server, endpoint } = await startQueryApi(
+      [classicElbApi(balancer.classic), elbV2Api(balancer.v2)],
+      apiPort,
     );
-    state.registerInstances(
-      LOAD_BALANCER,
-      topology.backends.map((b) => b.name),
-    );
-    const { server, endpoint } = await startElbApi(state, apiPort);
-    teardown.defer('stop the ELB API', () => new Promise((resolve) => server.close(resolve)));
+    teardown.defer('stop the ELB APIs', () => new Promise((resolve) => server.close(resolve)));
 
     const ready = {
       endpoint,
       region: REGION,
-      loadBalancerName: LOAD_BALANCER,
+      ...balancer.ids,
       listener: { host: topology.listener.address, port: topology.listener.port },
       balancerVpcAddress: topology.balancerVpcAddress,
       mysql: BACKEND_CREDENTIALS,
@@ -86,16 +78,9 @@ export async function simulate(options: { port: string }): Promise<number> {
     process.stdout.write(
       [
         '',
-        `ELB API ready at ${endpoint} (any credentials; region ${REGION}). Try the blog's commands:`,
-        `  aws elb describe-load-balancer-policy-types --endpoint-url ${endpoint}`,
-        `  aws elb create-load-balancer-policy --endpoint-url ${endpoint} --load-balancer-name ${LOAD_BALANCER} \\`,
-        '      --policy-name proxy-protocol-policy --policy-type-name ProxyProtocolPolicyType \\',
-        '      --policy-attributes AttributeName=ProxyProtocol,AttributeValue=True',
-        `  aws elb set-load-balancer-policies-for-backend-server --endpoint-url ${endpoint} \\`,
-        `      --load-balancer-name ${LOAD_BALANCER} --policy-names proxy-protocol-policy --instance-port ${MYSQL_PORT}`,
-        `  aws elb describe-load-balancers --endpoint-url ${endpoint}`,
+        ...balancer.commands(endpoint),
         `Then ask MariaDB who it sees: mysql -h ${topology.listener.address} -P ${MYSQL_PORT} -u ${BACKEND_CREDENTIALS.user} -p${BACKEND_CREDENTIALS.password} -e 'SELECT USER()'`,
-        `(before the policy it shows the balancer, ${topology.balancerVpcAddress}; after it, you). Ctrl-C stops and removes everything.`,
+        `(before ${balancer.switch} it shows the balancer, ${topology.balancerVpcAddress}; after it, you). Ctrl-C stops and removes everything.`,
         '',
       ].join('\n'),
     );

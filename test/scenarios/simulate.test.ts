@@ -1,18 +1,25 @@
-import { execa } from 'execa';
-import { probeThroughBalancer } from '../../harness/probes/mysql-probe.ts';
+import { ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { nlbSimulatorClient } from '../../harness/aws/local-nlb.ts';
 import { normaliseAddress } from '../../harness/net/endpoint.ts';
 import { awsElb, hasAwsCli } from '../support/aws-cli.ts';
-import { leftovers } from '../support/docker-leftovers.ts';
+import { balancerConfig, whileSimulating, whoAmI, type Ready } from '../support/simulation.ts';
 
-const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
 const CONTAINERS = 15 * 60_000;
 
-interface Ready {
-  endpoint: string;
-  loadBalancerName: string;
-  listener: { host: string; port: number };
-  balancerVpcAddress: string;
-  mysql: { user: string; password: string };
+/** Who the backend sees before, during and after the PROXY protocol is on, through `set`. */
+async function seenAcrossSwitch(ready: Ready, set: (on: boolean) => Promise<void>) {
+  const balancer = normaliseAddress(ready.balancerVpcAddress);
+  const before = await whoAmI(ready);
+  expect(before.seen).toBe(balancer);
+
+  await set(true);
+  const during = await whoAmI(ready);
+  expect(during.seen).toBe(during.mine);
+  expect(during.seen).not.toBe(balancer);
+
+  await set(false);
+  const after = await whoAmI(ready);
+  expect(after.seen).toBe(balancer);
 }
 
 const title = hasAwsCli
@@ -22,86 +29,67 @@ const title = hasAwsCli
 (hasAwsCli ? describe : describe.skip)(title, () => {
   test(
     'USER() shows the balancer before the policy, the client after it, the balancer again once unset',
-    async () => {
-      const child = execa('node', [BIN, 'simulate'], { reject: false });
-      let runId = '';
-      try {
-        const ready = await new Promise<Ready>((resolve, reject) => {
-          let out = '';
-          child.stdout!.on('data', (chunk: Buffer) => {
-            out += chunk.toString();
-            const line = out.split('\n')[0];
-            if (out.includes('\n') && line) resolve(JSON.parse(line) as Ready);
-          });
-          child.once('exit', () => reject(new Error('simulate exited before it was ready')));
-        });
-        // The product's own probe: its socket's address, and the backend's USER().
-        const whoAmI = async () => {
-          const [r] = await probeThroughBalancer(
-            { address: ready.listener.host, port: ready.listener.port },
-            ready.mysql,
-            1,
-          );
-          if (!r?.backend || !r.origin) throw new Error(`no session: ${r?.error}`);
-          return {
-            seen: normaliseAddress(r.backend.user.split('@')[1]!),
-            mine: normaliseAddress(r.origin.address),
-          };
-        };
+    () =>
+      whileSimulating<Ready & { loadBalancerName: string }>([], async (ready) => {
         const elb = (...args: string[]) => awsElb(ready.endpoint, ...args);
         const lb = ['--load-balancer-name', ready.loadBalancerName];
+        const setPolicies = (names: string) =>
+          elb(
+            'set-load-balancer-policies-for-backend-server',
+            ...lb,
+            '--policy-names',
+            names,
+            '--instance-port',
+            '3306',
+          );
+        await seenAcrossSwitch(ready, async (on) => {
+          if (!on) return void (await setPolicies('[]'));
+          await elb(
+            'create-load-balancer-policy',
+            ...lb,
+            '--policy-name',
+            'proxy-protocol-policy',
+            '--policy-type-name',
+            'ProxyProtocolPolicyType',
+            '--policy-attributes',
+            'AttributeName=ProxyProtocol,AttributeValue=True',
+          );
+          await setPolicies('proxy-protocol-policy');
+        });
+      }),
+    CONTAINERS,
+  );
+});
 
-        const before = await whoAmI();
-        expect(before.seen).toBe(normaliseAddress(ready.balancerVpcAddress));
-
-        await elb(
-          'create-load-balancer-policy',
-          ...lb,
-          '--policy-name',
-          'proxy-protocol-policy',
-          '--policy-type-name',
-          'ProxyProtocolPolicyType',
-          '--policy-attributes',
-          'AttributeName=ProxyProtocol,AttributeValue=True',
-        );
-        await elb(
-          'set-load-balancer-policies-for-backend-server',
-          ...lb,
-          '--policy-names',
-          'proxy-protocol-policy',
-          '--instance-port',
-          '3306',
-        );
-        const during = await whoAmI();
-        expect(during.seen).toBe(during.mine);
-        expect(during.seen).not.toBe(normaliseAddress(ready.balancerVpcAddress));
-
-        await elb(
-          'set-load-balancer-policies-for-backend-server',
-          ...lb,
-          '--policy-names',
-          '[]',
-          '--instance-port',
-          '3306',
-        );
-        const after = await whoAmI();
-        expect(after.seen).toBe(normaliseAddress(ready.balancerVpcAddress));
-      } finally {
-        child.kill('SIGINT');
-        const result = await child;
-        runId =
-          /proxyproof-(\d{8}-\d{6}-[0-9a-f]{4})-simulate/.exec(String(result.stderr))?.[1] ?? runId;
-        expect(result.exitCode).toBe(0);
-        const all = await execa('docker', [
-          'ps',
-          '-aq',
-          '--filter',
-          'label=proxyproof.topology=simulate',
-        ]);
-        expect(all.stdout.trim()).toBe('');
-        if (runId) expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
-      }
-    },
+describe('proxyproof simulate --kind nlb, through @aws-sdk/client-elastic-load-balancing-v2', () => {
+  test(
+    'USER() shows the balancer before proxy_protocol_v2.enabled, the client while true, the balancer again once false',
+    () =>
+      whileSimulating<Ready & { loadBalancerArn: string; targetGroupArn: string }>(
+        ['--kind', 'nlb'],
+        async (ready) => {
+          expect(ready.loadBalancerArn).toMatch(
+            /:loadbalancer\/net\/proxyproof-nlb\/[0-9a-f]{16}$/,
+          );
+          const elbv2 = nlbSimulatorClient(ready.endpoint, ready.region);
+          try {
+            await seenAcrossSwitch(ready, async (on) => {
+              await elbv2.send(
+                new ModifyTargetGroupAttributesCommand({
+                  TargetGroupArn: ready.targetGroupArn,
+                  Attributes: [{ Key: 'proxy_protocol_v2.enabled', Value: String(on) }],
+                }),
+              );
+              // MariaDB takes v1 and v2 alike: that it is v2 shows in HAProxy's config.
+              const config = await balancerConfig();
+              expect(config.includes(' send-proxy-v2')).toBe(on);
+              expect(/ send-proxy(?!-v2)/.test(config)).toBe(false);
+            });
+          } finally {
+            elbv2.destroy();
+          }
+        },
+      ),
     CONTAINERS,
   );
 });

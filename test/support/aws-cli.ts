@@ -5,12 +5,13 @@ import { execa } from 'execa';
 export const AWS = '/usr/bin/aws';
 export const hasAwsCli = existsSync(AWS);
 
-/** Runs `aws elb ...` against `endpoint` only: dummy credentials, no config, no metadata lookups. */
-export async function awsElb(
+/** Runs `aws <service> ...` against `endpoint` only: dummy credentials, no config, no metadata lookups. */
+async function awsCli(
+  service: 'elb' | 'elbv2',
   endpoint: string,
-  ...args: string[]
+  args: string[],
 ): Promise<Record<string, unknown>> {
-  const r = await execa(AWS, ['elb', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
+  const r = await execa(AWS, [service, ...args, '--endpoint-url', endpoint, '--output', 'json'], {
     env: {
       AWS_ACCESS_KEY_ID: 'proxyproof',
       AWS_SECRET_ACCESS_KEY: 'proxyproof',
@@ -24,3 +25,9 @@ export async function awsElb(
   });
   return r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
 }
+
+/** `aws elb ...` (Classic) against `endpoint` only. */
+export const awsElb = (endpoint: string, ...args: string[]) => awsCli('elb', endpoint, args);
+
+/** `aws elbv2 ...` against `endpoint` only. */
+export const awsElbv2 = (endpoint: string, ...args: string[]) => awsCli('elbv2', endpoint, args);

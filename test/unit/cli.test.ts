@@ -24,3 +24,9 @@ describe('proxyproof run refuses bad input before starting anything', () => {
     expect(r.stderr).toMatch(/- expect: /);
   }, 30_000);
 });
+
+test('proxyproof simulate refuses an unknown --kind before starting anything', async () => {
+  const r = await execa('node', [BIN, 'simulate', '--kind', 'alb'], { reject: false });
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toContain('--kind must be classic-elb or nlb, not alb');
+}, 30_000);

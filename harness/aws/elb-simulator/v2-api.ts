@@ -1,0 +1,135 @@
+// The ELBv2 API's actions (2015-12-01) that an NLB PROXY-protocol check needs,
+// on an ElbV2State: Query parameters in, the result object out (the server
+// renders it as XML).
+import { portParam, type QueryApi, type QueryParams } from './query-xml.ts';
+import { ElbV2Error, missing } from './v2-error.ts';
+import type { ElbV2State, NetworkLoadBalancer, TargetGroup, TcpListener } from './v2-model.ts';
+
+export const ELBV2_API_VERSION = '2015-12-01';
+
+/** The simulated VPC and zone every balancer and group sits in. */
+const VPC_ID = 'vpc-local';
+const ZONE = { ZoneName: 'local-a', SubnetId: 'subnet-local' };
+
+/** How AWS shows a network load balancer in DescribeLoadBalancers. */
+const loadBalancer = (lb: NetworkLoadBalancer) => ({
+  LoadBalancerArn: lb.LoadBalancerArn,
+  DNSName: lb.DNSName,
+  CreatedTime: lb.CreatedTime,
+  LoadBalancerName: lb.LoadBalancerName,
+  Scheme: 'internet-facing',
+  VpcId: VPC_ID,
+  State: { Code: 'active' },
+  Type: 'network',
+  AvailabilityZones: [ZONE],
+  IpAddressType: 'ipv4',
+});
+
+const listener = (l: TcpListener) => ({
+  ListenerArn: l.ListenerArn,
+  LoadBalancerArn: l.LoadBalancerArn,
+  Port: l.Port,
+  Protocol: 'TCP',
+  DefaultActions: [
+    {
+      Type: 'forward',
+      TargetGroupArn: l.TargetGroupArn,
+      ForwardConfig: { TargetGroups: [{ TargetGroupArn: l.TargetGroupArn, Weight: 1 }] },
+    },
+  ],
+});
+
+/** A TCP group with AWS's default TCP health check (described, not run: HAProxy here runs none). */
+const targetGroup = (tg: TargetGroup) => ({
+  TargetGroupArn: tg.TargetGroupArn,
+  TargetGroupName: tg.TargetGroupName,
+  Protocol: 'TCP',
+  Port: tg.Port,
+  VpcId: VPC_ID,
+  HealthCheckProtocol: 'TCP',
+  HealthCheckPort: 'traffic-port',
+  HealthCheckEnabled: true,
+  HealthCheckIntervalSeconds: 30,
+  HealthCheckTimeoutSeconds: 10,
+  HealthyThresholdCount: 5,
+  UnhealthyThresholdCount: 2,
+  LoadBalancerArns: tg.LoadBalancerArns,
+  TargetType: 'instance',
+  IpAddressType: 'ipv4',
+});
+
+const attributes = (tg: TargetGroup) => [...tg.Attributes].map(([Key, Value]) => ({ Key, Value }));
+
+/** A required parameter; `member` is how AWS's validation message names it. */
+function required(q: QueryParams, name: string, member: string): string {
+  const v = q.get(name);
+  if (v === undefined) throw missing(member);
+  return v;
+}
+
+const targetGroupArn = (q: QueryParams) => required(q, 'TargetGroupArn', 'targetGroupArn');
+
+type Action = (state: ElbV2State, q: QueryParams) => Record<string, unknown>;
+
+/** Each action: its result, or an ElbV2Error. */
+const ACTIONS: Record<string, Action> = {
+  DescribeLoadBalancers: (state, q) => ({
+    LoadBalancers: state
+      .describeLoadBalancers(q.list('LoadBalancerArns'), q.list('Names'))
+      .map(loadBalancer),
+  }),
+  DescribeListeners: (state, q) => ({
+    Listeners: state
+      .describeListeners(q.get('LoadBalancerArn'), q.list('ListenerArns'))
+      .map(listener),
+  }),
+  DescribeTargetGroups: (state, q) => ({
+    TargetGroups: state
+      .describeTargetGroups({
+        loadBalancerArn: q.get('LoadBalancerArn'),
+        arns: q.list('TargetGroupArns'),
+        names: q.list('Names'),
+      })
+      .map(targetGroup),
+  }),
+  DescribeTargetGroupAttributes: (state, q) => ({
+    Attributes: attributes(state.targetGroup(targetGroupArn(q))),
+  }),
+  ModifyTargetGroupAttributes: (state, q) => ({
+    Attributes: attributes(
+      state.modifyTargetGroupAttributes(
+        targetGroupArn(q),
+        q.records('Attributes', ['Key', 'Value']),
+      ),
+    ),
+  }),
+  DescribeTargetHealth: (state, q) => {
+    const targets = q.records('Targets', ['Id', 'Port']).map((t, i) => {
+      if (t.Id === undefined) throw missing(`targets.${i + 1}.member.id`);
+      return { Id: t.Id, Port: t.Port === undefined ? undefined : portParam(t.Port, 'Port') };
+    });
+    return {
+      TargetHealthDescriptions: state
+        .describeTargetHealth(targetGroupArn(q), targets)
+        .map((h) => ({ ...h, HealthCheckPort: String(h.Target.Port) })),
+    };
+  },
+};
+
+/** The ELBv2 API on `state`, for the simulator's HTTP server. */
+export function elbV2Api(state: ElbV2State): QueryApi {
+  return {
+    version: ELBV2_API_VERSION,
+    perform: (action, q) => {
+      // Own keys only: "toString" is no action.
+      const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+      if (!act)
+        throw new ElbV2Error(
+          'InvalidAction',
+          `The action ${action} is not valid for this web service.`,
+        );
+      return act(state, q);
+    },
+    applied: () => state.applied(),
+  };
+}

@@ -1,0 +1,268 @@
+// The ELBv2 API's state for network load balancers, as the simulator keeps it:
+// balancers, their TCP listeners, TCP target groups with registered targets
+// and attributes. Pure: no I/O; v2-api.ts turns requests into these calls.
+import { randomBytes } from 'node:crypto';
+import { checkAttributeChanges, defaultAttributes } from './v2-attributes.ts';
+import { ElbV2Error } from './v2-error.ts';
+
+/** The account every simulated ARN names (AWS's documentation account). */
+export const ACCOUNT_ID = '123456789012';
+
+export interface NetworkLoadBalancer {
+  LoadBalancerArn: string;
+  LoadBalancerName: string;
+  DNSName: string;
+  CreatedTime: Date;
+}
+
+export interface TcpListener {
+  ListenerArn: string;
+  LoadBalancerArn: string;
+  Port: number;
+  /** Where its one default action (forward) sends connections. */
+  TargetGroupArn: string;
+}
+
+export interface TargetGroup {
+  TargetGroupArn: string;
+  TargetGroupName: string;
+  Port: number;
+  LoadBalancerArns: string[];
+  /** Registered targets: instance ids (here, backend container names) and their ports. */
+  Targets: { Id: string; Port: number }[];
+  Attributes: Map<string, string>;
+}
+
+export interface TargetHealth {
+  Target: { Id: string; Port: number };
+  TargetHealth: { State: string; Reason?: string; Description?: string };
+}
+
+const hex16 = () => randomBytes(8).toString('hex');
+const NAME = /^(?!-)[a-zA-Z0-9-]{1,32}(?<!-)$/;
+
+/** ARN shapes, so a malformed one is a ValidationError as on AWS, not "not found". */
+const ARN_SHAPES = {
+  'load balancer':
+    /^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:loadbalancer\/(net|app|gwy)\/[\w-]+\/[0-9a-f]{16}$/,
+  listener:
+    /^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:listener\/(net|app|gwy)\/[\w-]+\/[0-9a-f]{16}\/[0-9a-f]{16}$/,
+  'target group':
+    /^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]{16}$/,
+};
+
+function checkArn(kind: keyof typeof ARN_SHAPES, arn: string): void {
+  if (!ARN_SHAPES[kind].test(arn))
+    throw new ElbV2Error('ValidationError', `'${arn}' is not a valid ${kind} ARN`);
+}
+
+function checkName(kind: string, name: string): void {
+  if (!NAME.test(name))
+    throw new ElbV2Error(
+      'ValidationError',
+      `${kind} name '${name}' must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen`,
+    );
+}
+
+/** One ARN per entry in `wanted`, each found in `all`, or `notFound`. */
+function pick<T>(all: Map<string, T>, wanted: string[], notFound: () => ElbV2Error): T[] {
+  return wanted.map((key) => {
+    const found = all.get(key);
+    if (!found) throw notFound();
+    return found;
+  });
+}
+
+const lbNotFound = () =>
+  new ElbV2Error('LoadBalancerNotFound', 'One or more load balancers not found');
+const tgNotFound = () =>
+  new ElbV2Error('TargetGroupNotFound', 'One or more target groups not found');
+
+export class ElbV2State {
+  private readonly balancers = new Map<string, NetworkLoadBalancer>();
+  private readonly listeners = new Map<string, TcpListener>();
+  private readonly targetGroups = new Map<string, TargetGroup>();
+
+  /** The effect of the last attribute change (e.g. an HAProxy reload), so a reply can wait for it. */
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly region: string,
+    private readonly onChange: (tg: TargetGroup) => void | Promise<void> = () => undefined,
+  ) {}
+
+  /** Resolves once the last change has been applied to whatever the state drives. */
+  applied(): Promise<void> {
+    return this.applying;
+  }
+
+  private arn(resource: string): string {
+    return `arn:aws:elasticloadbalancing:${this.region}:${ACCOUNT_ID}:${resource}`;
+  }
+
+  createLoadBalancer(name: string): NetworkLoadBalancer {
+    checkName('Load balancer', name);
+    if ([...this.balancers.values()].some((lb) => lb.LoadBalancerName === name))
+      throw new ElbV2Error(
+        'DuplicateLoadBalancerName',
+        'A load balancer with the same name already exists',
+      );
+    const id = hex16();
+    const lb = {
+      LoadBalancerArn: this.arn(`loadbalancer/net/${name}/${id}`),
+      LoadBalancerName: name,
+      DNSName: `${name}-${id}.elb.${this.region}.proxyproof.local`,
+      CreatedTime: new Date(),
+    };
+    this.balancers.set(lb.LoadBalancerArn, lb);
+    return lb;
+  }
+
+  createTargetGroup(name: string, port: number): TargetGroup {
+    checkName('Target group', name);
+    if ([...this.targetGroups.values()].some((tg) => tg.TargetGroupName === name))
+      throw new ElbV2Error(
+        'DuplicateTargetGroupName',
+        'A target group with the same name already exists',
+      );
+    const tg = {
+      TargetGroupArn: this.arn(`targetgroup/${name}/${hex16()}`),
+      TargetGroupName: name,
+      Port: port,
+      LoadBalancerArns: [],
+      Targets: [],
+      Attributes: defaultAttributes(),
+    };
+    this.targetGroups.set(tg.TargetGroupArn, tg);
+    return tg;
+  }
+
+  /** A TCP listener on `port` forwarding to `targetGroupArn`, which then names the balancer. */
+  createListener(loadBalancerArn: string, port: number, targetGroupArn: string): TcpListener {
+    const [lb] = this.describeLoadBalancers([loadBalancerArn], []);
+    const tg = this.targetGroup(targetGroupArn);
+    const lbPath = lb!.LoadBalancerArn.split(':loadbalancer/')[1]!;
+    const listener = {
+      ListenerArn: this.arn(`listener/${lbPath}/${hex16()}`),
+      LoadBalancerArn: loadBalancerArn,
+      Port: port,
+      TargetGroupArn: targetGroupArn,
+    };
+    this.listeners.set(listener.ListenerArn, listener);
+    if (!tg.LoadBalancerArns.includes(loadBalancerArn)) tg.LoadBalancerArns.push(loadBalancerArn);
+    return listener;
+  }
+
+  registerTargets(targetGroupArn: string, ids: string[]): void {
+    const tg = this.targetGroup(targetGroupArn);
+    for (const Id of ids)
+      if (!tg.Targets.some((t) => t.Id === Id)) tg.Targets.push({ Id, Port: tg.Port });
+  }
+
+  describeLoadBalancers(arns: string[], names: string[]): NetworkLoadBalancer[] {
+    if (arns.length > 0 && names.length > 0)
+      throw new ElbV2Error(
+        'ValidationError',
+        'Load balancer names and load balancer ARNs cannot be specified at the same time',
+      );
+    arns.forEach((a) => checkArn('load balancer', a));
+    const all = [...this.balancers.values()];
+    if (names.length > 0) {
+      const unknown = names.filter((n) => !all.some((lb) => lb.LoadBalancerName === n));
+      if (unknown.length > 0)
+        throw new ElbV2Error(
+          'LoadBalancerNotFound',
+          `Load balancers '[${unknown.join(', ')}]' not found`,
+        );
+      return all.filter((lb) => names.includes(lb.LoadBalancerName));
+    }
+    return arns.length > 0 ? pick(this.balancers, arns, lbNotFound) : all;
+  }
+
+  describeListeners(loadBalancerArn: string | undefined, listenerArns: string[]): TcpListener[] {
+    if (loadBalancerArn === undefined && listenerArns.length === 0)
+      throw new ElbV2Error(
+        'ValidationError',
+        'You must specify either listener ARNs or a load balancer ARN',
+      );
+    if (loadBalancerArn !== undefined) {
+      this.describeLoadBalancers([loadBalancerArn], []);
+      return [...this.listeners.values()].filter((l) => l.LoadBalancerArn === loadBalancerArn);
+    }
+    listenerArns.forEach((a) => checkArn('listener', a));
+    return pick(
+      this.listeners,
+      listenerArns,
+      () => new ElbV2Error('ListenerNotFound', 'One or more listeners not found'),
+    );
+  }
+
+  describeTargetGroups(by: {
+    loadBalancerArn?: string | undefined;
+    arns: string[];
+    names: string[];
+  }): TargetGroup[] {
+    const given = [by.loadBalancerArn !== undefined, by.arns.length > 0, by.names.length > 0];
+    if (given.filter(Boolean).length > 1)
+      throw new ElbV2Error(
+        'ValidationError',
+        'Target group names, target group ARNs, and a load balancer ARN cannot be specified at the same time',
+      );
+    const all = [...this.targetGroups.values()];
+    if (by.loadBalancerArn !== undefined) {
+      const lbArn = by.loadBalancerArn;
+      this.describeLoadBalancers([lbArn], []);
+      return all.filter((tg) => tg.LoadBalancerArns.includes(lbArn));
+    }
+    if (by.names.length > 0) {
+      const byName = new Map(all.map((tg) => [tg.TargetGroupName, tg]));
+      return pick(byName, by.names, tgNotFound);
+    }
+    by.arns.forEach((a) => checkArn('target group', a));
+    return by.arns.length > 0 ? pick(this.targetGroups, by.arns, tgNotFound) : all;
+  }
+
+  targetGroup(arn: string): TargetGroup {
+    return this.describeTargetGroups({ arns: [arn], names: [] })[0]!;
+  }
+
+  /** Validates every change, makes them all, and starts applying them; the group after. */
+  modifyTargetGroupAttributes(
+    arn: string,
+    changes: { Key?: string | undefined; Value?: string | undefined }[],
+  ): TargetGroup {
+    const tg = this.targetGroup(arn);
+    for (const { Key, Value } of checkAttributeChanges(changes)) tg.Attributes.set(Key, Value);
+    // Changes take effect in the order made: each waits for the one before,
+    // failed or not, so two quick calls never reload HAProxy at once.
+    this.applying = this.applying.catch(() => undefined).then(() => this.onChange(tg));
+    return tg;
+  }
+
+  /**
+   * Registered targets are shown healthy, as they are when the topology has
+   * started (every backend ready); the simulator does not probe them later.
+   */
+  describeTargetHealth(arn: string, targets: { Id: string; Port?: number }[]): TargetHealth[] {
+    const tg = this.targetGroup(arn);
+    const wanted = targets.length > 0 ? targets : tg.Targets;
+    return wanted.map(({ Id, Port }) => {
+      const Target = { Id, Port: Port ?? tg.Port };
+      return tg.Targets.some((t) => t.Id === Id && t.Port === Target.Port)
+        ? { Target, TargetHealth: { State: 'healthy' } }
+        : {
+            Target,
+            TargetHealth: {
+              State: 'unused',
+              Reason: 'Target.NotRegistered',
+              Description: 'Target is not registered to the target group',
+            },
+          };
+    });
+  }
+
+  /** Whether the group's targets get a PROXY v2 header: proxy_protocol_v2.enabled is true. */
+  proxyProtocolV2On(targetGroupArn: string): boolean {
+    return this.targetGroup(targetGroupArn).Attributes.get('proxy_protocol_v2.enabled') === 'true';
+  }
+}

@@ -1,0 +1,90 @@
+// The balancers `proxyproof simulate` can put in front of its backends, each
+// as API state driving the topology's HAProxy, with what to print about it.
+import { elbStateDriving } from '../aws/local-elb.ts';
+import { localNlb } from '../aws/local-nlb.ts';
+import { ElbState } from '../aws/elb-simulator/model.ts';
+import { ElbV2State } from '../aws/elb-simulator/v2-model.ts';
+import type { LocalTopology } from '../topology/local-topology.ts';
+
+export const BALANCER_KINDS = ['classic-elb', 'nlb'] as const;
+export type BalancerKind = (typeof BALANCER_KINDS)[number];
+
+export interface SimulatedBalancer {
+  /** Both APIs answer on the simulator's endpoint, as both do on AWS; one of them drives HAProxy. */
+  classic: ElbState;
+  v2: ElbV2State;
+  /** How the ready line names the balancer. */
+  ids: Record<string, string>;
+  /** The API's headline and the aws commands that turn the PROXY protocol on. */
+  commands(endpoint: string): string[];
+  /** What turns it on, in words. */
+  switch: string;
+}
+
+function classicElb(topology: LocalTopology, region: string, port: number): SimulatedBalancer {
+  const name = 'proxy-protocol';
+  const classic = elbStateDriving(topology, port);
+  classic.createLoadBalancer(
+    name,
+    [{ Protocol: 'TCP', LoadBalancerPort: port, InstanceProtocol: 'TCP', InstancePort: port }],
+    'elb.proxyproof.local',
+  );
+  classic.registerInstances(
+    name,
+    topology.backends.map((b) => b.name),
+  );
+  return {
+    classic,
+    v2: new ElbV2State(region),
+    ids: { loadBalancerName: name },
+    switch: 'the policy',
+    commands: (endpoint) => [
+      `ELB API ready at ${endpoint} (any credentials; region ${region}). Try the blog's commands:`,
+      `  aws elb describe-load-balancer-policy-types --endpoint-url ${endpoint}`,
+      `  aws elb create-load-balancer-policy --endpoint-url ${endpoint} --load-balancer-name ${name} \\`,
+      '      --policy-name proxy-protocol-policy --policy-type-name ProxyProtocolPolicyType \\',
+      '      --policy-attributes AttributeName=ProxyProtocol,AttributeValue=True',
+      `  aws elb set-load-balancer-policies-for-backend-server --endpoint-url ${endpoint} \\`,
+      `      --load-balancer-name ${name} --policy-names proxy-protocol-policy --instance-port ${port}`,
+      `  aws elb describe-load-balancers --endpoint-url ${endpoint}`,
+    ],
+  };
+}
+
+function nlb(topology: LocalTopology, region: string, port: number): SimulatedBalancer {
+  const { state, loadBalancer, targetGroup } = localNlb(topology, {
+    region,
+    name: 'proxyproof-nlb',
+    targetGroupName: 'proxyproof-targets',
+    port,
+  });
+  const tg = `--target-group-arn ${targetGroup.TargetGroupArn}`;
+  return {
+    classic: new ElbState(),
+    v2: state,
+    ids: {
+      loadBalancerArn: loadBalancer.LoadBalancerArn,
+      targetGroupArn: targetGroup.TargetGroupArn,
+    },
+    switch: 'proxy_protocol_v2.enabled=true',
+    commands: (endpoint) => [
+      `ELB APIs (v2 and Classic) ready at ${endpoint} (any credentials; region ${region}). Try:`,
+      `  aws elbv2 describe-target-group-attributes --endpoint-url ${endpoint} \\`,
+      `      ${tg}`,
+      `  aws elbv2 modify-target-group-attributes --endpoint-url ${endpoint} \\`,
+      `      ${tg} \\`,
+      '      --attributes Key=proxy_protocol_v2.enabled,Value=true',
+      `  aws elbv2 describe-target-health --endpoint-url ${endpoint} ${tg}`,
+    ],
+  };
+}
+
+/** A `kind` balancer on `topology`'s listener `port`. */
+export function simulatedBalancer(
+  kind: BalancerKind,
+  topology: LocalTopology,
+  region: string,
+  port: number,
+): SimulatedBalancer {
+  return (kind === 'nlb' ? nlb : classicElb)(topology, region, port);
+}

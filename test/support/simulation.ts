@@ -1,0 +1,82 @@
+import { execa } from 'execa';
+import { normaliseAddress } from '../../harness/net/endpoint.ts';
+import { probeThroughBalancer } from '../../harness/probes/mysql-probe.ts';
+import { leftovers } from './docker-leftovers.ts';
+
+const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
+
+/** `proxyproof simulate`'s first stdout line; each kind adds the names of its balancer. */
+export interface Ready {
+  endpoint: string;
+  region: string;
+  listener: { host: string; port: number };
+  balancerVpcAddress: string;
+  mysql: { user: string; password: string };
+}
+
+/**
+ * Runs `proxyproof simulate ...args`, hands its ready line to `body`, then
+ * stops it with Ctrl-C and checks it exits 0 leaving no container or network.
+ */
+export async function whileSimulating<R extends Ready>(
+  args: string[],
+  body: (ready: R) => Promise<void>,
+): Promise<void> {
+  const child = execa('node', [BIN, 'simulate', ...args], { reject: false });
+  try {
+    const ready = await new Promise<R>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n')[0];
+        if (out.includes('\n') && line) resolve(JSON.parse(line) as R);
+      });
+      child.once('exit', () => reject(new Error('simulate exited before it was ready')));
+    });
+    await body(ready);
+  } finally {
+    child.kill('SIGINT');
+    const result = await child;
+    const runId = /proxyproof-(\d{8}-\d{6}-[0-9a-f]{4})-simulate/.exec(String(result.stderr))?.[1];
+    // As text, so a failure shows why (e.g. no Docker engine).
+    const failure = `simulate exited ${result.exitCode}:\n${String(result.stderr)}`;
+    expect(result.exitCode === 0 ? '' : failure).toBe('');
+    const all = await execa('docker', [
+      'ps',
+      '-aq',
+      '--filter',
+      'label=proxyproof.topology=simulate',
+    ]);
+    expect(all.stdout.trim()).toBe('');
+    if (runId) expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
+  }
+}
+
+/** The product's own probe through the listener: who the backend sees (USER()), and who we are. */
+export async function whoAmI(ready: Ready): Promise<{ seen: string; mine: string }> {
+  const [r] = await probeThroughBalancer(
+    { address: ready.listener.host, port: ready.listener.port },
+    ready.mysql,
+    1,
+  );
+  if (!r?.backend || !r.origin) throw new Error(`no session: ${r?.error}`);
+  return {
+    seen: normaliseAddress(r.backend.user.split('@')[1]!),
+    mine: normaliseAddress(r.origin.address),
+  };
+}
+
+/** The running simulation's HAProxy config, as the balancer container holds it now. */
+export async function balancerConfig(): Promise<string> {
+  const { stdout } = await execa('docker', [
+    'ps',
+    '-q',
+    '--filter',
+    'label=proxyproof.topology=simulate',
+    '--filter',
+    'name=-simulate-balancer$',
+  ]);
+  const [id, ...others] = stdout.split('\n').filter(Boolean);
+  if (!id || others.length > 0) throw new Error(`expected one simulate balancer, found: ${stdout}`);
+  return (await execa('docker', ['exec', id, 'cat', '/etc/haproxy/haproxy.cfg'])).stdout;
+}
