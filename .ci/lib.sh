@@ -1,10 +1,20 @@
 # Shared helpers for the .ci scripts; sourced, not run.
 
+# Runs a command as root: directly on CI machines that are root, through sudo
+# where the runner is a user with sudo (e.g. GitHub's hosted runners).
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# apt_install PACKAGE: install a Debian package, quietly.
+apt_install() {
+  log "installing $1 from Debian"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+}
+
 # ensure_command CMD PACKAGE: install Debian's PACKAGE unless CMD is already on PATH.
 ensure_command() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  log "installing $2 from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "$2" >/dev/null
+  apt_install "$2"
 }

@@ -6,10 +6,5 @@ log() { printf '[test-tools] %s\n' "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
 ensure_command tshark tshark
 # By path: another `aws` (e.g. a pip install) may already be on PATH.
-if [ ! -x /usr/bin/aws ]; then
-  log "installing awscli from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq awscli >/dev/null
-fi
+[ -x /usr/bin/aws ] || apt_install awscli
 log "tshark $(tshark --version 2>/dev/null | head -n 1 | awk '{print $3}'), $(/usr/bin/aws --version 2>&1 | awk '{print $1}')"
