@@ -9,6 +9,7 @@ import { nlbSimulatorClient } from '../../harness/aws/local-nlb.ts';
 import { sameAddress } from '../../harness/net/endpoint.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 import { whileSimulating, type Ready } from '../support/simulation.ts';
+import { simulatorEnv } from '../support/simulator-env.ts';
 
 // The AWS scenarios as shipped, run by `proxyproof run` with AWS settings that
 // point at `proxyproof simulate`: the provider code that runs against AWS, with
@@ -19,23 +20,13 @@ const CONTAINERS = 15 * 60_000;
 type ClassicReady = Ready & { loadBalancerName: string };
 type NlbReady = Ready & { targetGroupArn: string };
 
-/** Only what a CI job would set: no inherited AWS profile or settings. */
-function awsEnv(ready: Ready, settings: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'proxyproof',
-    AWS_SECRET_ACCESS_KEY: 'proxyproof',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_REGION: ready.region,
-    PROXYPROOF_AWS_ENDPOINT: ready.endpoint,
+/** Only what a CI job would set, pointing at this simulation. */
+const awsEnv = (ready: Ready, settings: Record<string, string>) =>
+  simulatorEnv(ready.region, ready.endpoint, {
     PROXYPROOF_MYSQL_USER: ready.mysql.user,
     PROXYPROOF_MYSQL_PASSWORD: ready.mysql.password,
     ...settings,
-  };
-}
+  });
 
 /** `proxyproof run --only <id>` in its own reports folder; its exit code and report. */
 async function runScenario(id: string, env: Record<string, string>) {

@@ -12,6 +12,7 @@ import { execa, type ResultPromise } from 'execa';
 import { simulatorClient } from '../../harness/aws/local-elb.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
+import { simulatorEnv } from '../support/simulator-env.ts';
 
 // A real `proxyproof run` process against the simulator's Classic ELB API (no
 // containers): killed while its policy is on, the balancer must end up as it
@@ -31,22 +32,12 @@ const portPolicies = () =>
   state.describeLoadBalancers([LB])[0]!.BackendServerPolicies.get(3306) ?? [];
 const policies = () => [...state.describeLoadBalancers([LB])[0]!.Policies.keys()].sort();
 
-function childEnv(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'proxyproof',
-    AWS_SECRET_ACCESS_KEY: 'proxyproof',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_REGION: 'ap-northeast-1',
-    PROXYPROOF_AWS_ENDPOINT: endpoint,
+const childEnv = () =>
+  simulatorEnv('ap-northeast-1', endpoint, {
     PROXYPROOF_CLASSIC_ELB_NAME: LB,
     PROXYPROOF_CLASSIC_ELB_LISTENER: `127.0.0.1:${(silent.address() as AddressInfo).port}`,
     PROXYPROOF_MYSQL_USER: 'proxyproof',
-  };
-}
+  });
 
 /** Starts a run of the Classic AWS scenario; resolves once its policy is on (wrapped: a bare child would be awaited). */
 async function runUntilPolicyOn(): Promise<{ child: ResultPromise }> {
