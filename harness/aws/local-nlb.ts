@@ -1,5 +1,8 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LocalTopology } from '../topology/local-topology.ts';
+import { elbV2Api } from './elb-simulator/v2-api.ts';
+import { startQueryApi } from './elb-simulator/server.ts';
+import { nlb } from './nlb.ts';
 import {
   ElbV2State,
   type NetworkLoadBalancer,
@@ -48,3 +51,33 @@ export const nlbSimulatorClient = (endpoint: string, region = 'local') =>
     region,
     credentials: { accessKeyId: 'proxyproof', secretAccessKey: 'proxyproof' },
   });
+
+/**
+ * Sets a local NLB's PROXY v2 through the ELBv2 API: the simulator on loopback,
+ * driving this topology's HAProxy, called by the NLB provider that runs
+ * against AWS.
+ */
+export async function setNlbProxyProtocolThroughApi(
+  topology: NlbTopology,
+  port: number,
+  on: boolean,
+): Promise<void> {
+  const { state, targetGroup } = localNlb(topology, {
+    region: 'local',
+    name: 'proxyproof',
+    targetGroupName: 'proxyproof',
+    port,
+  });
+  const { server, endpoint } = await startQueryApi([elbV2Api(state)]);
+  const elbv2 = nlbSimulatorClient(endpoint);
+  try {
+    const balancer = nlb(elbv2, {
+      targetGroupArn: targetGroup.TargetGroupArn,
+      listener: { address: '127.0.0.1', port },
+    });
+    await balancer.setProxyProtocol(on);
+  } finally {
+    elbv2.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}

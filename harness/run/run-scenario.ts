@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { setPolicyThroughElbApi } from '../aws/local-elb.ts';
+import { setNlbProxyProtocolThroughApi } from '../aws/local-nlb.ts';
 import { runAwsScenario } from './run-aws-scenario.ts';
 import { extractProxyHeaders } from '../capture/extract.ts';
 import { observe, type BackendCapture } from '../evidence/correlate.ts';
@@ -267,8 +268,8 @@ export async function runScenarioGroup(
   }));
 
   try {
-    // A Classic ELB's policy goes through the ELB API, as on AWS: HAProxy starts without it.
-    const viaApi = first.balancer.kind === 'classic-elb' && first.balancer.proxyProtocol;
+    // The PROXY setting goes through the ELB APIs, as on AWS: HAProxy starts without it.
+    const viaApi = first.balancer.proxyProtocol;
     const spec = topologySpec(first);
     const topology = await startLocalTopology({
       runId: ctx.runId,
@@ -280,12 +281,15 @@ export async function runScenarioGroup(
       steps: shared,
     });
     if (viaApi) {
-      await shared.run('enabling the policy through the ELB API', () =>
-        setPolicyThroughElbApi(
-          topology,
-          { port: first.balancer.listenerPort, instancePort: first.balancer.instancePort },
-          true,
-        ),
+      const { kind, listenerPort, instancePort } = first.balancer;
+      await shared.run(
+        kind === 'nlb'
+          ? 'enabling proxy_protocol_v2 through the ELBv2 API'
+          : 'enabling the policy through the ELB API',
+        () =>
+          kind === 'nlb'
+            ? setNlbProxyProtocolThroughApi(topology, instancePort, true)
+            : setPolicyThroughElbApi(topology, { port: listenerPort, instancePort }, true),
       );
     }
     const configFile = join(dirs[0]!, 'haproxy.cfg');
