@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 
-/** Debian's awscli (v2), not whatever else is on PATH. */
-export const AWS = '/usr/bin/aws';
+/** Debian's awscli, not whatever else is on PATH; PROXYPROOF_AWS_CLI names another (.ci/test-tools.sh). */
+export const AWS = process.env.PROXYPROOF_AWS_CLI || '/usr/bin/aws';
 export const hasAwsCli = existsSync(AWS);
 
 /** Runs `aws <service> ...` against `endpoint` only: dummy credentials, no config, no metadata lookups. */
