@@ -148,11 +148,19 @@ function openProbe(
 
   return {
     result,
-    // A polite COM_QUIT, but never waiting on a server that stopped answering
-    // (an unref'd wait: it must not keep the process alive once the quit is done).
-    close: () =>
-      Promise.race([connection.promise().end(), sleep(2_000, undefined, { ref: false })])
+    // A polite COM_QUIT, but never waiting on a server that stopped answering;
+    // the wait is cancelled once the quit is done, so it keeps nothing alive.
+    close: () => {
+      const quitDone = new AbortController();
+      return Promise.race([
+        connection
+          .promise()
+          .end()
+          .finally(() => quitDone.abort()),
+        sleep(2_000, undefined, { signal: quitDone.signal }).catch(() => undefined),
+      ])
         .catch(() => undefined)
-        .finally(() => connection.destroy()),
+        .finally(() => connection.destroy());
+    },
   };
 }
