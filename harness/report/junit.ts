@@ -1,4 +1,5 @@
 import type { RunReport } from './types.ts';
+import { viewsText } from './views.ts';
 
 const escapeXml = (s: string) =>
   s.replace(
@@ -6,13 +7,19 @@ const escapeXml = (s: string) =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
   );
 
-/** JUnit XML: one testcase per scenario; failures carry the diagnosis, skips the reason. */
+/**
+ * JUnit XML: one testcase per scenario; failures carry the diagnosis and each
+ * failing connection's three views, skips the reason.
+ */
 export function renderJunit(report: RunReport): string {
   const cases = report.scenarios.map((s) => {
     const open = `    <testcase classname="proxyproof" name="${escapeXml(s.id)}" time="${(s.durationMillis / 1000).toFixed(3)}">`;
     const failedRows = s.connections
       .filter((c) => !c.verdict.ok)
-      .map((c) => `${c.client}: ${c.verdict.reasons.join('; ')}`)
+      .map((c) => {
+        const v = viewsText(c);
+        return `${c.client}: ${c.verdict.reasons.join('; ')}\n  origin ${v.origin}, header source ${v.headerSource}, backend's view ${v.backend}`;
+      })
       .join('\n');
     const body =
       s.status === 'failed'

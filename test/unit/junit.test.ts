@@ -1,5 +1,6 @@
 import { renderJunit } from '../../harness/report/junit.ts';
 import type { RunReport } from '../../harness/report/types.ts';
+import { mixedReport } from '../support/failing-run.ts';
 
 const base = { connections: [], warnings: [], artifacts: [], timings: [], durationMillis: 1500 };
 const report: RunReport = {
@@ -37,5 +38,30 @@ describe('JUnit XML', () => {
   });
   test('counts add up', () => {
     expect(xml).toContain('tests="3" failures="1" skipped="1"');
+  });
+});
+
+describe('JUnit XML of a failing connection', () => {
+  const xml = renderJunit(mixedReport);
+  const failure = /<failure message="[^"]*">([^<]*)<\/failure>/.exec(xml)?.[1] ?? '';
+
+  test('names the connection with its diagnosis, and only the failing one', () => {
+    expect(failure).toContain(
+      'harness#2: backend backend-1 saw the balancer (172.31.0.4:44920), not the client 172.30.0.1:46812; header source 10.9.9.9:4444 differs',
+    );
+    expect(failure).not.toContain('harness#1');
+  });
+
+  test('lays the disagreeing views side by side (the last stacked header is the source)', () => {
+    expect(failure).toContain(
+      'origin 172.30.0.1:46812, header source 10.9.9.9:4444, backend&apos;s view 172.31.0.4:44920 (backend-1)',
+    );
+  });
+
+  test('the skipped one carries its reason; one testcase per scenario', () => {
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml).toContain(
+      '<testcase classname="proxyproof" name="aws-nlb-v2" time="1.500">\n      <skipped message="needs AWS settings: PROXYPROOF_NLB_TARGET_GROUP_ARN is not set"/>',
+    );
   });
 });

@@ -1,0 +1,73 @@
+import { gateConsoleLines, gateMarkdown, gateVerdict } from '../../harness/report/gate.ts';
+import { mixedReport, runReport, scenario } from '../support/failing-run.ts';
+
+const passed = scenario({ id: 'classic-elb-v1', status: 'passed', reason: 'fine' });
+const awsPassed = scenario({ id: 'aws-classic-elb-v1', status: 'passed', reason: 'fine' });
+const awsSkipped = scenario({
+  id: 'aws-nlb-v2',
+  status: 'skipped',
+  reason: 'needs AWS settings: PROXYPROOF_NLB_TARGET_GROUP_ARN is not set',
+});
+const awsIds = ['aws-classic-elb-v1', 'aws-nlb-v2'];
+
+describe('gateVerdict', () => {
+  test('a failed scenario fails the gate, naming it and why', () => {
+    const v = gateVerdict(mixedReport, { requireAws: false, awsIds: [] });
+    expect(v.exitCode).toBe(1);
+    expect(v.lines).toEqual([expect.stringMatching(/^classic-elb-policy-off failed: 1 of 2 /)]);
+  });
+
+  test('all passed: 0', () => {
+    const v = gateVerdict(runReport([passed, awsPassed]), { requireAws: true, awsIds });
+    expect(v).toEqual({ exitCode: 0, lines: ['gate passed: 2 passed, none failed, 0 skipped'] });
+  });
+
+  test('an AWS scenario skipped with --require aws: 1, naming it and the reason', () => {
+    const v = gateVerdict(runReport([passed, awsPassed, awsSkipped]), { requireAws: true, awsIds });
+    expect(v.exitCode).toBe(1);
+    expect(v.lines).toEqual([
+      '--require aws: aws-nlb-v2 was skipped, and a skip is not a pass: needs AWS settings: PROXYPROOF_NLB_TARGET_GROUP_ARN is not set',
+    ]);
+  });
+
+  test('an AWS scenario skipped without --require aws: 0, as run', () => {
+    const v = gateVerdict(runReport([passed, awsSkipped]), { requireAws: false, awsIds });
+    expect(v.exitCode).toBe(0);
+  });
+
+  test('a local skip does not trip --require aws', () => {
+    const localSkip = scenario({ id: 'oracle', status: 'skipped', reason: 'no image' });
+    const v = gateVerdict(runReport([awsPassed, localSkip]), { requireAws: true, awsIds });
+    expect(v.exitCode).toBe(0);
+  });
+
+  test('--require aws with no AWS scenario selected: 1, saying what was selected', () => {
+    const v = gateVerdict(runReport([passed]), { requireAws: true, awsIds: [] });
+    expect(v.exitCode).toBe(1);
+    expect(v.lines).toEqual([
+      '--require aws: no AWS scenario was selected (selected: classic-elb-v1)',
+    ]);
+  });
+
+  test('failures and skips are all named', () => {
+    const v = gateVerdict(mixedReport, { requireAws: true, awsIds });
+    expect(v.lines).toHaveLength(2);
+  });
+});
+
+describe('gate output', () => {
+  const failed = { exitCode: 1 as const, lines: ['x failed: 50% lost\nsecond line'] };
+
+  test('in GitHub Actions a failure becomes one-line error annotations', () => {
+    expect(gateConsoleLines(failed, true)).toEqual(['::error::x failed: 50%25 lost%0Asecond line']);
+    expect(gateConsoleLines(failed, false)).toEqual(failed.lines);
+    const ok = { exitCode: 0 as const, lines: ['gate passed'] };
+    expect(gateConsoleLines(ok, true)).toEqual(['gate passed']);
+  });
+
+  test('the step summary gets the verdict, escaped', () => {
+    expect(gateMarkdown(failed)).toBe(
+      '\n### ❌ Gate failed\n\n- x failed: 50% lost<br>second line\n',
+    );
+  });
+});
