@@ -1,0 +1,94 @@
+// One scenario's section: outcome and reason, warnings, the diagnosis of what
+// failed, the topology, the connections and their headers, files and timings.
+import { HEADER_PAIRS } from './connection-views.ts';
+import { renderConnections } from './html-connections.ts';
+import {
+  foldable,
+  foldWhenLong,
+  formatMillis,
+  markup,
+  mark,
+  scenarioAnchor,
+  type Html,
+} from './html-text.ts';
+import { renderTopology } from './html-topology.ts';
+import { renderWire } from './html-wire.ts';
+import type { ScenarioReport } from './types.ts';
+
+const list = (items: (Html | string)[]) =>
+  markup`<ul>${items.map((i) => markup`<li>${i}</li>`)}</ul>`;
+
+function reason(s: ScenarioReport): Html {
+  const lead = { passed: 'Why it passed', failed: 'Diagnosis', skipped: 'Skipped' }[s.status];
+  return markup`<p class="reason"><strong>${lead}:</strong> ${s.reason}</p>`;
+}
+
+function warnings(s: ScenarioReport): Html | null {
+  if (s.warnings.length === 0) return null;
+  return markup`<div class="warnings" role="note"><strong>⚠ Warnings</strong>${list(s.warnings)}</div>`;
+}
+
+/** How many client names to list before "and N more". */
+const NAMED = 6;
+
+/** The failed connections' reasons, each once with the clients it befell, before any drawing. */
+function diagnosis(s: ScenarioReport): Html | null {
+  const failed = s.connections.filter((c) => !c.verdict.ok);
+  if (failed.length === 0) return null;
+  const byReason = new Map<string, string[]>();
+  for (const c of failed) {
+    const why = c.verdict.reasons.length ? c.verdict.reasons.join('; ') : 'no reason was recorded';
+    byReason.set(why, [...(byReason.get(why) ?? []), c.client]);
+  }
+  const items = [...byReason].map(([why, clients]) => {
+    const more = clients.length > NAMED ? ` and ${clients.length - NAMED} more` : '';
+    return markup`<strong>${clients.slice(0, NAMED).join(', ')}${more}</strong>: ${why}`;
+  });
+  const head = `✗ ${failed.length} of ${s.connections.length} connection(s) failed`;
+  return markup`<div class="diagnosis" role="alert"><strong>${head}</strong>${list(items)}</div>`;
+}
+
+function connections(s: ScenarioReport): Html | null {
+  const n = s.connections.length;
+  if (n === 0) return null;
+  const failed = s.connections.filter((c) => !c.verdict.ok).length;
+  const headers = markup`<p>${HEADER_PAIRS}</p>${s.connections.map(renderWire)}`;
+  return markup`<h3>Topology</h3>${renderTopology(s.connections)}
+<h3>Connections</h3>${renderConnections(s.connections)}
+<h3>PROXY headers</h3>${foldWhenLong(n, headers, failed)}`;
+}
+
+/** Paths in report.json are relative to it, as index.html beside it is: link them as they are. */
+const href = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+const isCapture = (path: string) => /\.pcap(ng)?$/.test(path);
+
+function artifacts(s: ScenarioReport): Html | null {
+  if (s.artifacts.length === 0) return null;
+  const items = s.artifacts.map(
+    (a) =>
+      markup`<a href="${href(a)}">${a}</a>${isCapture(a) ? ' (packet capture: opens in Wireshark)' : ''}`,
+  );
+  return markup`<h3>Files</h3><div class="artifacts">${list(items)}</div>`;
+}
+
+function timings(s: ScenarioReport): Html | null {
+  if (s.timings.length === 0) return null;
+  const longest = Math.max(1, ...s.timings.map((t) => t.millis));
+  const rows = s.timings.map((t) => {
+    const share = Math.round((100 * t.millis) / longest);
+    return markup`<tr><td>${t.step}</td><td class="num">${formatMillis(t.millis)}</td><td class="bar-cell"><span class="bar" style="width:${share}%"></span></td></tr>`;
+  });
+  const table = markup`<div class="scroll"><table class="timings"><thead><tr><th scope="col">step</th><th scope="col">took</th><th scope="col"><span class="visually-hidden">share of the longest</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  const total = formatMillis(s.timings.reduce((sum, t) => sum + t.millis, 0));
+  const summary = markup`Step timings: ${total} over ${s.timings.length} steps`;
+  return foldable(summary, table, false, 'timings');
+}
+
+export function renderScenario(s: ScenarioReport): Html {
+  return markup`<section class="scenario ${s.status}" id="${scenarioAnchor(s.id)}">
+<h2>${mark(s.status)} ${s.title}</h2>
+<p class="meta">scenario <code>${s.id}</code> · ${formatMillis(s.durationMillis)}</p>
+${reason(s)}${warnings(s)}${diagnosis(s)}${connections(s)}${artifacts(s)}${timings(s)}
+</section>
+`;
+}

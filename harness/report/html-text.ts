@@ -1,0 +1,89 @@
+// Safe markup for the HTML report, and the page's small text formats.
+import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
+import { formatEndpoint, type Endpoint } from '../net/endpoint.ts';
+
+/** Markup that is already safe: only `markup` and `raw` make one. */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const ENTITIES: Record<string, string> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text from the report (server errors included) as HTML text or attribute value. */
+export const escapeHtml = (text: string): string => text.replace(/[<>&"']/g, (c) => ENTITIES[c]!);
+
+/** Trusted markup written by this renderer, never report data. */
+export const raw = (trusted: string): Html => new Html(trusted);
+
+type Part = Html | string | number | null | undefined | false | readonly Part[];
+
+function part(value: Part): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Html) return value.value;
+  if (Array.isArray(value)) return value.map(part).join('');
+  return escapeHtml(String(value));
+}
+
+/**
+ * Template tag that escapes every interpolated value unless it is already Html,
+ * so forgetting to escape report text is impossible by construction. Not named
+ * `html`: Prettier would reformat such templates, whitespace of <pre> included.
+ */
+export function markup(strings: TemplateStringsArray, ...values: Part[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => (out += part(v) + strings[i + 1]!));
+  return new Html(out);
+}
+
+/** Milliseconds as people read them: 850 ms, 12.3 s, 2 min 05 s. */
+export function formatMillis(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+export const endpointText = (e: Endpoint | null | undefined): string =>
+  e ? formatEndpoint(e) : '—';
+
+/** An anchor id for a scenario; ids come from file names, escaped where used. */
+export const scenarioAnchor = (id: string): string => `scenario-${id}`;
+
+const MARKS: Record<ScenarioStatus, string> = {
+  passed: '✓ passed',
+  failed: '✗ FAILED',
+  skipped: '– skipped',
+};
+
+/** A status as a symbol and a word, so it reads without colour (and in print). */
+export const mark = (status: ScenarioStatus): Html =>
+  markup`<span class="mark ${status}">${MARKS[status]}</span>`;
+
+/**
+ * A collapsible block. One that holds a failure is rendered open and marked, so
+ * print (CSS and a beforeprint hook) never folds a failure away.
+ */
+export function foldable(summary: Html, body: Html, failure: boolean, className = ''): Html {
+  const classes = [className, failure ? 'has-failure' : ''].filter(Boolean).join(' ');
+  const open = failure ? raw(' open') : '';
+  return markup`<details class="${classes}"${open}><summary>${summary}</summary>${body}</details>`;
+}
+
+/** Beyond this many connections a scenario's table and header list fold. */
+const FOLD_AFTER = 10;
+
+/** A connection-by-connection block, folded when long (open anyway if one failed). */
+export function foldWhenLong(count: number, body: Html, failed: number): Html {
+  if (count <= FOLD_AFTER) return body;
+  return foldable(markup`${count} connections, ${failed} failed`, body, failed > 0);
+}
