@@ -1,85 +1,22 @@
 import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { Interrupted } from '../lifecycle/steps.ts';
-import { runAll } from '../run/run-all.ts';
-import { loadScenarios, selectScenarios } from '../scenario/load.ts';
 import { SetupError } from '../errors.ts';
-import { docker, sweepRun } from '../topology/docker.ts';
-import { onInterrupt } from '../lifecycle/signals.ts';
-import { consoleEvents } from './progress.ts';
+import { sweepRun } from '../topology/docker.ts';
+import { gate, run, type RunOptions } from './run.ts';
 import { decode } from './decode.ts';
 import { simulate } from './simulate.ts';
 import { awsSweep } from './aws-sweep.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Exit codes: 0 all passed, 1 a scenario failed, 2 bad input or environment, 130 interrupted. */
-async function run(options: {
-  scenarios: string;
-  reports: string;
-  jobs: string;
-  only?: string;
-}): Promise<number> {
-  const jobs = Number(options.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1)
-    throw new SetupError(`--jobs must be a whole number >= 1, not ${options.jobs}`);
-  const scenarios = selectScenarios(await loadScenarios(options.scenarios), options.only);
-  // Fail before anything starts if local scenarios need an engine that is not there.
-  if (scenarios.some((s) => s.target !== 'aws')) await docker();
+const PATTERN_HELP = 'comma-separated scenario ids to run; * matches any text (aws-*)';
 
-  const controller = new AbortController();
-  onInterrupt(
-    (signal) => {
-      process.stderr.write(
-        `\n${signal}: stopping after the current step and removing everything this run started (again to force)\n`,
-      );
-      controller.abort();
-    },
-    () => {
-      process.stderr.write(
-        'forced exit: containers may remain (npx proxyproof clean) and AWS balancers may be left changed (npx proxyproof aws sweep --older-than 0)\n',
-      );
-      process.exit(130);
-    },
-  );
-
-  // If the run ever stalls on a promise nothing will settle, Node exits on an
-  // empty event loop; that must read as a failure and still clean up.
-  let runId: string | undefined;
-  let finished = false;
-  process.exitCode = 70;
-  process.once('beforeExit', () => {
-    if (finished) return;
-    process.stderr.write(
-      'proxyproof: internal error: the run stopped with work unfinished; removing its containers\n',
-    );
-    if (runId) void sweepRun(runId);
-  });
-
-  const events = consoleEvents();
-  try {
-    const { report, dir } = await runAll({
-      scenarios,
-      reportsDir: options.reports,
-      signal: controller.signal,
-      jobs,
-      events: { ...events, runStarted: (id, list) => ((runId = id), events.runStarted(id, list)) },
-    });
-    finished = true;
-    const { passed, failed, skipped } = report.summary;
-    process.stderr.write(
-      `\n${passed} passed, ${failed} failed, ${skipped} skipped\nreport: ${dir}/report.json\n`,
-    );
-    return failed > 0 ? 1 : 0;
-  } catch (e) {
-    finished = true;
-    if (e instanceof Interrupted) {
-      process.stderr.write('interrupted: everything this run started has been removed\n');
-      return 130;
-    }
-    throw e;
-  }
-}
+/** The options run and gate share. */
+const runOptions = (command: Command) =>
+  command
+    .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
+    .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
+    .option('--quiet', 'for CI: only verdicts, failures with their reasons, and the summary');
 
 const program = new Command()
   .name('proxyproof')
@@ -87,16 +24,29 @@ const program = new Command()
     "Proves a client's origin IP survives a TCP load balancer through the PROXY protocol to MySQL-family backends.",
   );
 
-program
-  .command('run')
-  .description('run every scenario on local containers and write reports/<run-id>/')
-  .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`)
-  .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
-  .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
-  .option('--only <ids>', 'comma-separated scenario ids to run; * matches any text (aws-*)')
-  .action(async (options: { scenarios: string; reports: string; jobs: string; only?: string }) => {
+runOptions(
+  program
+    .command('run')
+    .description('run every scenario on local containers and write reports/<run-id>/')
+    .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`),
+)
+  .option('--only <ids>', PATTERN_HELP)
+  .action(async (options: RunOptions & { scenarios: string; only?: string }) => {
     process.exitCode = await run(options);
   });
+
+runOptions(
+  program
+    .command('gate')
+    .description(
+      'run the scenarios as run does, for CI: exit 0 only when none failed (and, with --require aws, every AWS scenario ran)',
+    )
+    .option('--dir <folder>', 'folder of scenario files', `${ROOT}scenarios`)
+    .option('--scenarios <ids>', PATTERN_HELP)
+    .option('--require <target>', 'aws: fail when an AWS scenario is skipped or none is selected'),
+).action(async (options: RunOptions & { dir: string; scenarios?: string; require?: string }) => {
+  process.exitCode = await gate(options);
+});
 
 program
   .command('simulate')

@@ -2,28 +2,51 @@ import type { RunEvents } from '../run/run-all.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** Human progress on stderr: one line per finished step, a verdict per scenario. */
-export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEvents {
-  const colour = out.isTTY === true;
+export interface ConsoleOptions {
+  /** CI: only each scenario's verdict, its failing connections and cleanup problems. */
+  quiet?: boolean;
+  /** For NO_COLOR (no-color.org: present and not empty turns colour off). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Human progress on stderr: each step as it finishes, with its time (and as it
+ * starts, on a terminal, where a slow step should not look like a hang), then
+ * a verdict per scenario.
+ */
+export function consoleEvents(
+  out: NodeJS.WriteStream = process.stderr,
+  { quiet = false, env = process.env }: ConsoleOptions = {},
+): RunEvents {
+  const tty = out.isTTY === true;
+  const colour = tty && !env.NO_COLOR;
   const paint = (code: number, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const say = (line: string) => {
+    if (!quiet) out.write(line);
+  };
   let total = 0;
   return {
     runStarted(runId, scenarios) {
       total = scenarios.length;
-      out.write(`proxyproof run ${runId}: ${scenarios.length} scenario(s)\n`);
+      say(`proxyproof run ${runId}: ${scenarios.length} scenario(s)\n`);
     },
-    building(tag) {
-      out.write(`building image ${tag} (first run only; it is reused until containers/ changes)\n`);
+    building(tags, millis) {
+      say(
+        millis === undefined
+          ? `building image ${tags} (first run only; it is reused until containers/ changes)\n`
+          : `built ${tags} ${paint(2, seconds(millis))}\n`,
+      );
     },
     scenarioStarted(scenario, index) {
-      out.write(`\n[${index + 1}/${total}] ${scenario.id}: ${scenario.title}\n`);
+      say(`\n[${index + 1}/${total}] ${scenario.id}: ${scenario.title}\n`);
     },
     step(scenario, step, millis) {
       // Scenarios may run side by side: every line names its scenario.
-      if (millis !== undefined)
-        out.write(`      ${scenario}: ${step} ${paint(2, seconds(millis))}\n`);
+      if (millis !== undefined) say(`      ${scenario}: ${step} ${paint(2, seconds(millis))}\n`);
+      else if (tty) say(`    ${paint(2, '→')} ${scenario}: ${step}…\n`);
     },
     warn(scenario, message) {
+      // Kept when quiet: cleanup problems can leave containers or AWS settings behind.
       out.write(`  ${paint(33, '!')} ${scenario}: ${message}\n`);
     },
     scenarioFinished(report) {
@@ -34,7 +57,7 @@ export function consoleEvents(out: NodeJS.WriteStream = process.stderr): RunEven
             ? paint(31, 'FAILED')
             : paint(33, 'SKIPPED');
       out.write(`  ${mark} ${report.id} in ${seconds(report.durationMillis)}: ${report.reason}\n`);
-      for (const w of report.warnings) out.write(`    ${paint(33, 'warning:')} ${w}\n`);
+      for (const w of report.warnings) say(`    ${paint(33, 'warning:')} ${w}\n`);
       for (const c of report.connections.filter((e) => !e.verdict.ok)) {
         out.write(`    ✗ ${c.client}: ${c.verdict.reasons.join('; ')}\n`);
       }

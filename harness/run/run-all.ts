@@ -11,7 +11,8 @@ import { runScenarioGroup, shareKey, type RunContext } from './run-scenario.ts';
 
 export interface RunEvents {
   runStarted(runId: string, scenarios: Scenario[]): void;
-  building(tag: string): void;
+  /** An image build started (millis undefined), or the builds the run waited for ended. */
+  building(tags: string, millis?: number): void;
   scenarioStarted(scenario: Scenario, index: number): void;
   step: RunContext['announce'];
   warn: RunContext['warn'];
@@ -43,7 +44,13 @@ export async function runAll(opts: {
   opts.events.runStarted(runId, opts.scenarios);
   // AWS scenarios need no containers; a run of only those needs no Docker.
   const local = opts.scenarios.some((s) => s.target !== 'aws');
-  const images = local ? await ensureImages((tag) => opts.events.building(tag)) : null;
+  const built: string[] = [];
+  const buildStart = performance.now();
+  const images = local
+    ? await ensureImages((tag) => (built.push(tag), opts.events.building(tag)))
+    : null;
+  if (built.length > 0)
+    opts.events.building(built.join(', '), Math.round(performance.now() - buildStart));
   await mkdir(runDir, { recursive: true });
   const reports: ScenarioReport[] = new Array<ScenarioReport>(opts.scenarios.length);
   const groups = groupByTopology(opts.scenarios);

@@ -64,9 +64,13 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
 /**
  * The scenarios whose ids match `only` (comma-separated ids, `*` matching any
  * text), in their order; all of them without it. Matching nothing is an error,
- * not an empty green run.
+ * not an empty green run; the error names the option as the command spells it.
  */
-export function selectScenarios(scenarios: Scenario[], only: string | undefined): Scenario[] {
+export function selectScenarios(
+  scenarios: Scenario[],
+  only: string | undefined,
+  option = '--only',
+): Scenario[] {
   if (only === undefined) return scenarios;
   const patterns = only
     .split(',')
@@ -76,7 +80,7 @@ export function selectScenarios(scenarios: Scenario[], only: string | undefined)
   const chosen = scenarios.filter((s) => patterns.some((re) => re.test(s.id)));
   if (chosen.length === 0) {
     throw new SetupError(
-      `--only ${JSON.stringify(only)} matches none of: ${scenarios.map((s) => s.id).join(', ')}`,
+      `${option} ${JSON.stringify(only)} matches none of: ${scenarios.map((s) => s.id).join(', ')}`,
     );
   }
   return chosen;
