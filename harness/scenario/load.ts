@@ -32,6 +32,13 @@ export function validateScenario(file: string, exported: unknown): Scenario {
   return parsed.data;
 }
 
+/** Outside a "type": "module" package, Node loads a .ts file as CommonJS and fails obscurely. */
+function esmHint(e: unknown): string {
+  return /require\(\) ES Module|Cannot use import statement|ERR_REQUIRE/.test(String(e))
+    ? ' (scenario files are ES modules: the folder needs a package.json with "type": "module", as the project has)'
+    : '';
+}
+
 /**
  * Loads every scenario file in `dir`, validating all before anything starts:
  * one bad file stops the run with every problem named.
@@ -49,7 +56,7 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
       errors.push(
         e instanceof ScenarioFileError
           ? e
-          : new ScenarioFileError(file, [`cannot be loaded: ${(e as Error).message}`]),
+          : new ScenarioFileError(file, [`cannot be loaded: ${(e as Error).message}${esmHint(e)}`]),
       );
     }
   }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { sameAddress } from '../../harness/net/endpoint.ts';
+import { formatEndpoint, sameAddress } from '../../harness/net/endpoint.ts';
 import type { RunEvents } from '../../harness/run/run-all.ts';
 import { runAll } from '../../harness/run/run-all.ts';
 import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
@@ -133,10 +133,21 @@ describe('the shipped scenarios on local containers', () => {
     expect(new Set(lines.map((l) => l.connection.sport)).size).toBe(lines.length);
   });
 
-  test('the JUnit XML names both scenarios', async () => {
-    const xml = await readFile(join(reportsDir, report.runId, 'junit.xml'), 'utf8');
-    expect(xml).toContain('name="classic-elb-v1"');
-    expect(xml).toContain('name="classic-elb-policy-off"');
+  test('index.html, summary.md and junit.xml in reports/latest show every scenario with its evidence', async () => {
+    const file = (name: string) => readFile(join(reportsDir, 'latest', name), 'utf8');
+    const [html, md, xml] = await Promise.all([
+      file('index.html'),
+      file('summary.md'),
+      file('junit.xml'),
+    ]);
+    for (const s of written.scenarios) {
+      expect(html).toContain(s.id);
+      expect(md).toContain(s.id);
+      expect(xml).toContain(`name="${s.id}"`);
+      // Evidence, not just names: each connection's origin is shown on the page.
+      for (const c of s.connections.filter((x) => x.origin))
+        expect(html).toContain(formatEndpoint(c.origin!));
+    }
   });
 
   test('nothing the run started is left behind', async () => {

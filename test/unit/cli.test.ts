@@ -23,6 +23,20 @@ describe('proxyproof run refuses bad input before starting anything', () => {
     expect(r.stderr).toMatch(/- balancer: /);
     expect(r.stderr).toMatch(/- expect: /);
   }, 30_000);
+
+  test('a scenario folder that is not an ES module package: exit 2, saying what to add', async () => {
+    const plain = await mkdtemp(join(tmpdir(), 'proxyproof-cli-cjs-'));
+    try {
+      await writeFile(join(plain, 'x.ts'), 'export default { id: "x" };\n');
+      const r = await execa('node', [BIN, 'run', '--scenarios', plain, '--reports', plain], {
+        reject: false,
+      });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('the folder needs a package.json with "type": "module"');
+    } finally {
+      await rm(plain, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 test('proxyproof simulate refuses an unknown --kind before starting anything', async () => {
