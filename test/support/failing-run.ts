@@ -2,7 +2,7 @@ import type { Evidence } from '../../harness/evidence/types.ts';
 import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
 
 /**
- * Report shapes for the step summary, JUnit, the gate and console progress: a
+ * Report shapes for every renderer, the gate and console progress: a
  * connection whose views disagree (the backend saw the balancer, the header
  * names someone else), in scenarios of each status.
  */

@@ -11,7 +11,7 @@ import {
   type ProxyHeader,
 } from '../../harness/proxy-protocol/index.ts';
 import type { RunReport } from '../../harness/report/types.ts';
-import { runReport, scenario } from './report-fixture.ts';
+import { runReport, scenario } from './failing-run.ts';
 
 export const BALANCER = { address: '10.0.2.250', subnet: '10.0.2.0/24', front: null };
 export const LISTENER = { address: '10.0.1.2', port: 3306 };

@@ -9,7 +9,7 @@ import {
   v2Header,
   wireOf,
 } from '../support/html-report-fixture.ts';
-import { mixedReport } from '../support/report-fixture.ts';
+import { mixedReport } from '../support/failing-run.ts';
 
 const page = renderHtml(fixtureReport);
 
