@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { formatEndpoint, sameAddress } from '../../harness/net/endpoint.ts';
 import type { RunEvents } from '../../harness/run/run-all.ts';
@@ -8,6 +9,7 @@ import { runAll } from '../../harness/run/run-all.ts';
 import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
+import { CHROMIUM, chromiumArgs, consoleLines, hasChromium } from '../support/chromium.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
 import { quietEvents } from '../support/tshark.ts';
 
@@ -149,6 +151,25 @@ describe('the shipped scenarios on local containers', () => {
         expect(html).toContain(formatEndpoint(c.origin!));
     }
   });
+
+  (hasChromium ? test : test.skip)(
+    `the real run's index.html in headless Chromium: no console message, every scenario in the DOM, a screenshot beside it${hasChromium ? '' : ` — SKIPPED: ${CHROMIUM} is not installed`}`,
+    async () => {
+      const page = pathToFileURL(join(reportsDir, report.runId, 'index.html')).href;
+      const profile = join(reportsDir, 'chromium-profile');
+      const dom = await execa(CHROMIUM, chromiumArgs(profile, ['--dump-dom', page]));
+      expect(consoleLines(dom.stderr)).toEqual([]);
+      for (const s of written.scenarios) expect(dom.stdout).toContain(`id="scenario-${s.id}"`);
+      const shot = join(reportsDir, report.runId, 'index.png');
+      const r = await execa(
+        CHROMIUM,
+        chromiumArgs(profile, [`--screenshot=${shot}`, '--window-size=1280,2400', page]),
+      );
+      expect(consoleLines(r.stderr)).toEqual([]);
+      expect((await readFile(shot)).subarray(1, 4).toString('latin1')).toBe('PNG');
+    },
+    120_000,
+  );
 
   test('nothing the run started is left behind', async () => {
     expect(await leftovers(report.runId)).toEqual({ containers: [], networks: [] });
