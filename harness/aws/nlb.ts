@@ -49,12 +49,17 @@ export function nlb(
         );
       // With client IP preservation the header arrives from the client's own
       // address, so the backend's trusted PROXY networks must cover clients.
-      const warnings =
-        attrs.get(PRESERVE_CLIENT_IP) === 'true'
-          ? [
-              `${PRESERVE_CLIENT_IP} is true: PROXY headers reach the backends from the clients' own addresses, so proxy_protocol_networks must include the clients, not only the NLB's subnet`,
-            ]
-          : [];
+      const warnings: string[] = [];
+      if (attrs.get(PRESERVE_CLIENT_IP) === 'true')
+        warnings.push(
+          `${PRESERVE_CLIENT_IP} is true: PROXY headers reach the backends from the clients' own addresses, so proxy_protocol_networks must include the clients, not only the NLB's subnet`,
+        );
+      // The previous value lives only in a run's restore record; if a record
+      // was lost with its machine, "on" may be a leftover rather than a choice.
+      if (current === 'true')
+        warnings.push(
+          `${PROXY_V2} was already true before this run and is left true; if no one set it on purpose, a run that could not restore it may have left it so`,
+        );
       return {
         restore: { kind: 'nlb', targetGroupArn, proxyProtocolV2: current === 'true' },
         listener: target.listener,

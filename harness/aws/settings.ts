@@ -3,6 +3,7 @@
 // here: they come from the SDK's default chain.
 import { parseHostPort, type Endpoint } from '../net/endpoint.ts';
 import type { Credentials } from '../probes/mysql-probe.ts';
+import type { AwsPlace } from './clients.ts';
 
 export type AwsBalancerKind = 'classic-elb' | 'nlb';
 
@@ -54,12 +55,21 @@ type Env = Record<string, string | undefined>;
 export type SettingsResult =
   { ok: true; settings: AwsSettings } | { ok: false; problems: string[] };
 
+/** A variable's value; empty counts as unset (CI gives "" for an unset repository variable). */
+const valueIn = (env: Env, name: string) => {
+  const v = env[name]?.trim();
+  return v === '' ? undefined : v;
+};
+
+/** Region and endpoint override, or null without a region. */
+export function awsPlaceFrom(env: Env = process.env): AwsPlace | null {
+  const region = valueIn(env, 'PROXYPROOF_AWS_REGION') ?? valueIn(env, 'AWS_REGION');
+  return region ? { region, endpoint: valueIn(env, AWS_VARIABLES.endpoint) } : null;
+}
+
 export function readAwsSettings(kind: AwsBalancerKind, env: Env = process.env): SettingsResult {
   const problems: string[] = [];
-  const value = (name: string) => {
-    const v = env[name]?.trim();
-    return v === '' ? undefined : v;
-  };
+  const value = (name: string) => valueIn(env, name);
   const need = (name: string, what: string) => {
     const v = value(name);
     if (v === undefined) problems.push(`${name} is not set (${what})`);
@@ -78,11 +88,11 @@ export function readAwsSettings(kind: AwsBalancerKind, env: Env = process.env): 
     need(AWS_VARIABLES.nlbTargetGroup, "the ARN of the NLB's target group");
     need(AWS_VARIABLES.nlbListener, "the NLB's DNS name and listener port, host:port");
   }
-  const region = value('PROXYPROOF_AWS_REGION') ?? value('AWS_REGION');
-  if (region === undefined) problems.push(`${AWS_VARIABLES.region} is not set`);
+  const place = awsPlaceFrom(env);
+  if (!place) problems.push(`${AWS_VARIABLES.region} is not set`);
   const common: Common = {
-    region: region ?? '',
-    endpoint: value(AWS_VARIABLES.endpoint),
+    region: place?.region ?? '',
+    endpoint: place?.endpoint,
     mysql: {
       user: need(AWS_VARIABLES.user, 'a database user on the backends'),
       password: value(AWS_VARIABLES.password) ?? '',

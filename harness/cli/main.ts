@@ -27,7 +27,9 @@ const program = new Command()
 runOptions(
   program
     .command('run')
-    .description('run every scenario on local containers and write reports/<run-id>/')
+    .description(
+      'run every scenario (local containers; AWS ones when AWS settings are present) and write reports/<run-id>/',
+    )
     .option('--scenarios <dir>', 'folder of scenario files', `${ROOT}scenarios`),
 )
   .option('--only <ids>', PATTERN_HELP)
@@ -66,8 +68,12 @@ aws
     'put back what killed runs left changed on AWS balancers, and delete the policies they created',
   )
   .option('--older-than <age>', 'only leftovers at least this old: 30m, 6h, 2d, 0', '6h')
+  .option(
+    '--records-only',
+    "only replay this machine's restore records; leave other runs' policies alone",
+  )
   .option('--reports <dir>', "folder holding the runs' restore records", `${ROOT}reports`)
-  .action(async (options: { olderThan: string; reports: string }) => {
+  .action(async (options: { olderThan: string; reports: string; recordsOnly?: boolean }) => {
     process.exitCode = await awsSweep(options);
   });
 

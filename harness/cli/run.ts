@@ -56,7 +56,7 @@ async function execute(
     },
     () => {
       process.stderr.write(
-        'forced exit: containers may remain (npx proxyproof clean) and AWS balancers may be left changed (npx proxyproof aws sweep --older-than 0)\n',
+        'forced exit: containers may remain (npx proxyproof clean) and AWS balancers may be left changed (npx proxyproof aws sweep --records-only --older-than 0, with the same --reports)\n',
       );
       process.exit(130);
     },

@@ -64,10 +64,12 @@ export function judgeScenario(
   const checks = health ? `; ${health.text}` : '';
   const unobservable = evidence[0]!.unobservable;
   if (unobservable) {
-    const limits = [unobservable.wire, unobservable.originPort].filter(Boolean).join('; ');
+    const limits = [unobservable.wire, unobservable.balancer, unobservable.originPort]
+      .filter(Boolean)
+      .join('; ');
     return {
       status: 'passed',
-      reason: `all ${evidence.length} connections: the backend's view = the origin's address, and none is the balancer; not checked here: ${limits}`,
+      reason: `all ${evidence.length} connections: the backend's view = the origin's address; not checked here: ${limits}`,
     };
   }
   const destinations = [

@@ -73,7 +73,7 @@ export interface Observation {
    * ours to capture on, and NAT may rewrite the origin's port); absent locally,
    * where everything is observed. Verdicts name what they could not check.
    */
-  unobservable?: { wire?: string; originPort?: string };
+  unobservable?: { wire?: string; originPort?: string; balancer?: string };
 }
 
 export interface Verdict {

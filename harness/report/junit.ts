@@ -1,11 +1,6 @@
+import { escapeXml } from '../xml.ts';
 import type { RunReport } from './types.ts';
 import { viewsText } from './views.ts';
-
-const escapeXml = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
 
 /**
  * JUnit XML: one testcase per scenario; failures carry the diagnosis and each

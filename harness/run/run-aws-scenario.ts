@@ -22,6 +22,10 @@ import type { RunContext } from './run-scenario.ts';
 const NO_CAPTURE =
   "the PROXY header itself: the backends are not proxyproof's, so nothing captures at them (the backend's view stands for it)";
 
+const UNKNOWN = 'unknown (AWS)';
+const NO_BALANCER_ADDRESS =
+  "that the backend's view is not the balancer's own address: AWS does not name an ELB's node addresses";
+
 /** How a scenario reaches AWS; tests swap the clients for the simulator's or mocks. */
 export interface AwsAccess {
   env: Record<string, string | undefined>;
@@ -37,11 +41,7 @@ function balancerFor(settings: AwsSettings, clients: AwsClients, runId: string):
 }
 
 /** One probe as an Observation: origin and backend views; the wire is out of reach. */
-function observeRemote(
-  probe: ProbeResult,
-  listenerHost: string,
-  settings: AwsSettings,
-): Observation {
+function observeRemote(probe: ProbeResult, settings: AwsSettings): Observation {
   const origin =
     probe.origin && settings.originAddress
       ? { address: settings.originAddress, port: probe.origin.port }
@@ -49,7 +49,7 @@ function observeRemote(
   return {
     client: probe.client,
     origin,
-    balancer: { address: listenerHost, subnet: 'unknown (AWS)', front: null },
+    balancer: { address: UNKNOWN, subnet: UNKNOWN, front: null },
     wire: null,
     wireError: null,
     captured: null,
@@ -61,6 +61,7 @@ function observeRemote(
     error: probe.error,
     unobservable: {
       wire: NO_CAPTURE,
+      balancer: NO_BALANCER_ADDRESS,
       ...(settings.originAddress
         ? {
             originPort:
@@ -71,11 +72,18 @@ function observeRemote(
   };
 }
 
-/** The AWS SDK's error as a person should read it: which exception, what AWS said. */
+/** A failure as a person should read it: AWS's exception and words, or the harness's own. */
 const awsFailure = (e: unknown) => {
   const err = e as Error;
-  const named = err.name && err.name !== 'Error' ? `${err.name}: ` : '';
-  return { status: 'failed' as const, reason: `AWS: ${named}${err.message}` };
+  // The SDK's errors carry $metadata. Our own checks throw plain Errors that
+  // say what is wrong (a listener missing); anything else is a harness bug.
+  const reason =
+    typeof e === 'object' && e !== null && '$metadata' in e
+      ? `AWS: ${err.name}: ${err.message}`
+      : err.name === 'Error'
+        ? err.message
+        : `the harness could not complete the scenario: ${err.name}: ${err.message}`;
+  return { status: 'failed' as const, reason };
 };
 
 /**
@@ -176,7 +184,7 @@ async function exerciseOnAws(
     );
     if (ctx.signal.aborted) throw new Interrupted();
     connections = probes.map((p) => {
-      const o = observeRemote(p, prepared.listener.address, settings);
+      const o = observeRemote(p, settings);
       return { ...o, verdict: judgeConnection(scenario.expect, o) };
     });
     outcome = judgeScenario(scenario, connections);
@@ -188,7 +196,11 @@ async function exerciseOnAws(
     outcome = awsFailure(e);
   }
   // Restoring is not a Step: it must run after Ctrl-C too.
-  const restored = await restoreOrWarn(clients, prepared.restore, journal, (m) => warnings.push(m));
+  // Also on the console, which --quiet keeps: a balancer left changed must not go unseen.
+  const restored = await restoreOrWarn(clients, prepared.restore, journal, (m) => {
+    warnings.push(m);
+    ctx.warn(scenario.id, m);
+  });
   if (!restored && outcome.status === 'passed') {
     outcome = { status: 'failed', reason: `${outcome.reason}; but the balancer was not restored` };
   }
@@ -203,12 +215,15 @@ async function restoreOrWarn(
 ): Promise<boolean> {
   try {
     await restoreBalancer(clients, record);
-    await clearPending(journal);
-    return true;
   } catch (e) {
     warn(
-      `could not restore the balancer (${(e as Error).name}: ${(e as Error).message}); the record stays in ${journal}: run npx proxyproof aws sweep`,
+      `could not restore the balancer (${(e as Error).name}: ${(e as Error).message}); the record stays in ${journal}: run npx proxyproof aws sweep --records-only --older-than 0`,
     );
     return false;
   }
+  // Restored; a record left behind would only be replayed once more, harmlessly.
+  await clearPending(journal).catch((e: Error) =>
+    warn(`restored, but could not remove the record ${journal}: ${e.message}`),
+  );
+  return true;
 }

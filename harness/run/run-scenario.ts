@@ -17,7 +17,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { encodeV1, encodeV2, tlv } from '../proxy-protocol/index.ts';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
-import { ensureImages, imageUnavailable, type Images } from '../topology/images.ts';
+import { imageUnavailable, type Images } from '../topology/images.ts';
 import {
   BACKEND_CREDENTIALS,
   startLocalTopology,
@@ -75,6 +75,12 @@ function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
       user: 'proxyproof_check',
     },
   };
+}
+
+/** runAll builds the images whenever a local scenario is selected. */
+function imagesOf(ctx: RunContext): Images {
+  if (!ctx.images) throw new Error('a local scenario, but the run built no images');
+  return ctx.images;
 }
 
 /** Why a scenario cannot run here, if it cannot: said in the report, never a silent pass. */
@@ -276,7 +282,7 @@ export async function runScenarioGroup(
       name: first.id,
       ...spec,
       balancer: viaApi ? { ...spec.balancer, proxyProtocol: 'none' } : spec.balancer,
-      images: ctx.images ?? (await ensureImages(() => undefined)),
+      images: imagesOf(ctx),
       teardown,
       steps: shared,
     });

@@ -9,7 +9,6 @@ import {
   DescribeLoadBalancersCommand,
   ElasticLoadBalancingClient,
   InvalidConfigurationRequestException,
-  PolicyNotFoundException,
   SetLoadBalancerPoliciesForBackendServerCommand,
   type LoadBalancerDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
@@ -231,6 +230,17 @@ describe('Classic ELB provider', () => {
     expect(commandNames(elbMock)).toEqual(['DescribeLoadBalancers']);
   });
 
+  test("a balancer without a listener to the port: failed in proxyproof's words, not as AWS's", async () => {
+    elbMock.on(DescribeLoadBalancersCommand).resolves({
+      LoadBalancerDescriptions: [{ ...blogElb([]), ListenerDescriptions: [] }],
+    });
+    const r = await runAwsScenario(scenario('classic-elb'), ctx(), access(classicEnv));
+    expect(r).toMatchObject({
+      status: 'failed',
+      reason: 'blog-elb has no listener forwarding to instance port 3306',
+    });
+  });
+
   test('interrupted once the policy is on: restored before the interruption goes on', async () => {
     const onPort = statefulElb([]);
     elbMock.on(DescribeLoadBalancerPolicyTypesCommand).callsFake(async () => {
@@ -301,6 +311,17 @@ describe('NLB provider', () => {
     ]);
     expect(value).toBe('false');
     expect(r.warnings.join()).toMatch(/preserve_client_ip.enabled is true/);
+  });
+
+  test('already on before the run: left on, with a warning that it may be a leftover', async () => {
+    elbv2Mock.on(DescribeTargetGroupAttributesCommand).resolves(attributes('true'));
+    elbv2Mock.on(ModifyTargetGroupAttributesCommand).resolves({});
+    const r = await runAwsScenario(scenario('nlb'), ctx(), access(nlbEnv));
+    const modify = elbv2Mock.commandCalls(ModifyTargetGroupAttributesCommand);
+    expect(modify.at(-1)!.args[0].input.Attributes).toEqual([
+      { Key: 'proxy_protocol_v2.enabled', Value: 'true' },
+    ]);
+    expect(r.warnings.join()).toMatch(/was already true before this run/);
   });
 
   test('an unknown target group: failed with the AWS error', async () => {
@@ -382,11 +403,9 @@ describe('aws sweep', () => {
     expect((await readdir(join(reportsDir, 'aws-pending'))).length).toBe(1);
   });
 
-  test('a policy already gone is not a sweep problem for the restore', async () => {
+  test("replaying a Classic record restores the port first, then deletes the run's policy", async () => {
     elbMock.on(SetLoadBalancerPoliciesForBackendServerCommand).resolves({});
-    elbMock
-      .on(DeleteLoadBalancerPolicyCommand)
-      .rejects(new PolicyNotFoundException({ message: 'no such policy', ...meta }));
+    elbMock.on(DeleteLoadBalancerPolicyCommand).resolves({});
     await savePending(reportsDir, {
       runId: RUN_ID,
       scenario: 'aws-classic-elb-v1',
@@ -396,7 +415,7 @@ describe('aws sweep', () => {
         kind: 'classic-elb',
         loadBalancerName: 'blog-elb',
         instancePort: 3306,
-        policyNames: [],
+        policyNames: ['earlier-policy'],
         createdPolicy: POLICY,
       },
     });
@@ -406,7 +425,19 @@ describe('aws sweep', () => {
       place: null,
       clients: () => mockedClients(),
     });
-    expect(result.restored).toEqual([`${RUN_ID}-aws-classic-elb-v1`]);
-    expect(result.problems).toEqual([]);
+    expect(result).toEqual({
+      restored: [`${RUN_ID}-aws-classic-elb-v1`],
+      deleted: [],
+      problems: [],
+    });
+    expect(commandNames(elbMock)).toEqual([
+      'SetLoadBalancerPoliciesForBackendServer',
+      'DeleteLoadBalancerPolicy',
+    ]);
+    expect(
+      elbMock.commandCalls(SetLoadBalancerPoliciesForBackendServerCommand)[0]!.args[0].input
+        .PolicyNames,
+    ).toEqual(['earlier-policy']);
+    expect(await listPending(reportsDir)).toEqual([]);
   });
 });

@@ -131,7 +131,7 @@ describe('killing an AWS run mid-way', () => {
 
       const sweep = await execa(
         'node',
-        [BIN, 'aws', 'sweep', '--older-than', '0', '--reports', reportsDir],
+        [BIN, 'aws', 'sweep', '--records-only', '--older-than', '0', '--reports', reportsDir],
         { env: childEnv(), extendEnv: false, reject: false },
       );
       expect(sweep.stderr).toBe('');

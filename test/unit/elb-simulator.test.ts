@@ -453,3 +453,40 @@ describe('the ELB state driving a topology', () => {
     }
   });
 });
+
+test('after a failed reload, Describe still answers and the next change recovers', async () => {
+  let failReload = true;
+  const state = new ElbState(async () => {
+    if (failReload) throw new Error('HAProxy did not report a successful reload within 15 s');
+  });
+  state.createLoadBalancer(
+    'lb',
+    [{ Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 }],
+    'elb.proxyproof.local',
+  );
+  const { server, endpoint } = await startElbApi(state);
+  const elb = simulatorClient(endpoint);
+  try {
+    await elb.send(
+      new CreateLoadBalancerPolicyCommand({
+        LoadBalancerName: 'lb',
+        PolicyName: 'pp',
+        PolicyTypeName: 'ProxyProtocolPolicyType',
+        PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
+      }),
+    );
+    const set = new SetLoadBalancerPoliciesForBackendServerCommand({
+      LoadBalancerName: 'lb',
+      InstancePort: 3306,
+      PolicyNames: ['pp'],
+    });
+    await expect(elb.send(set)).rejects.toThrow(/did not report a successful reload/);
+    const described = await elb.send(new DescribeLoadBalancersCommand({}));
+    expect(described.LoadBalancerDescriptions).toHaveLength(1);
+    failReload = false;
+    await expect(elb.send(set)).resolves.toBeDefined();
+  } finally {
+    elb.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

@@ -1,6 +1,7 @@
 // The AWS Query protocol as the ELB APIs (2012-06-01 Classic, 2015-12-01 v2)
 // speak it: form parameters in ("Names.member.1"), XML out (lists as <member>s).
 import { randomUUID } from 'node:crypto';
+import { escapeXml } from '../../xml.ts';
 import { AwsError } from './model.ts';
 
 const namespace = (version: string) => `http://elasticloadbalancing.amazonaws.com/doc/${version}/`;
@@ -66,12 +67,6 @@ export const portParam = (text: string, name: string): number => {
   return n;
 };
 
-const escape = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
-
 /** XML for a value: objects as child elements, arrays as <member>s, dates as ISO text. */
 export function toXml(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -83,7 +78,7 @@ export function toXml(value: unknown): string {
       .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
       .join('');
   }
-  return escape(String(value));
+  return escapeXml(String(value));
 }
 
 export function resultXml(
@@ -101,7 +96,7 @@ export function resultXml(
 export function errorXml(version: string, code: string, message: string): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace(version)}">` +
-    `<Error><Type>Sender</Type><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error>` +
+    `<Error><Type>Sender</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
     `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`
   );
 }

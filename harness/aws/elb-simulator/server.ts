@@ -34,7 +34,10 @@ export async function startQueryApi(
           throw new AwsError('InvalidAction', `Version ${version} is not ${known}`);
         }
         const result = await api.perform(action, q);
-        await api.applied();
+        // A change's reply waits for its effect and carries its failure, also to
+        // the SDK's retry of it (a no-op by then). Reads never wait: a failed
+        // reload must not fail every later Describe.
+        if (!action.startsWith('Describe')) await api.applied();
         xml = resultXml(namespaceVersion, action, result);
       } catch (e) {
         const err =
