@@ -65,3 +65,12 @@ describe('JUnit XML of a failing connection', () => {
     );
   });
 });
+
+test('control characters XML 1.0 forbids never reach the file: it always parses', () => {
+  const report = structuredClone(mixedReport);
+  report.scenarios[1]!.reason = 'the server said: \u0000\u0007bad\u001b[31m';
+  const xml = renderJunit(report);
+  // eslint-disable-next-line no-control-regex -- looking for them is the point
+  expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  expect(xml).toContain('the server said: \ufffd\ufffdbad\ufffd[31m');
+});
