@@ -1,6 +1,5 @@
 import {
   CreateLoadBalancerCommand,
-  ElasticLoadBalancingClient,
   RegisterInstancesWithLoadBalancerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
@@ -12,7 +11,8 @@ import {
   type InstanceCondition,
 } from './elb-simulator/health.ts';
 import { ElbState, type LoadBalancer } from './elb-simulator/model.ts';
-import { startElbApi } from './elb-simulator/server.ts';
+import { classicElbApi } from './elb-simulator/classic-api.ts';
+import { simulatorClient, withSimulatedApi } from './local-simulator.ts';
 
 /** What the Classic ELB drives: the balancer's config, over the backends it can see. */
 export type ElbTopology = Pick<LocalTopology, 'reconfigure' | 'backends' | 'backendStates'>;
@@ -88,15 +88,6 @@ function instanceCondition(backend: BackendState | undefined): InstanceCondition
   return 'transient';
 }
 
-/** An SDK client for the simulator: dummy credentials, never AWS. */
-export function simulatorClient(endpoint: string, region = 'local'): ElasticLoadBalancingClient {
-  return new ElasticLoadBalancingClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'proxyproof', secretAccessKey: 'proxyproof' },
-  });
-}
-
 /**
  * Sets a local Classic ELB's PROXY policy through the ELB API: the simulator on
  * loopback, driving this topology's HAProxy, called by the same SDK code that
@@ -108,9 +99,7 @@ export async function setPolicyThroughElbApi(
   on: boolean,
 ): Promise<void> {
   const state = elbStateDriving(topology, listener.instancePort);
-  const { server, endpoint } = await startElbApi(state);
-  const elb = simulatorClient(endpoint);
-  try {
+  await withSimulatedApi(classicElbApi(state), simulatorClient, async (elb) => {
     const name = 'proxyproof';
     await elb.send(
       new CreateLoadBalancerCommand({
@@ -133,8 +122,5 @@ export async function setPolicyThroughElbApi(
       }),
     );
     await setClassicProxyProtocol(elb, name, listener.instancePort, on);
-  } finally {
-    elb.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  });
 }

@@ -1,8 +1,7 @@
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LocalTopology } from '../topology/local-topology.ts';
 import { elbV2Api } from './elb-simulator/v2-api.ts';
-import { startQueryApi } from './elb-simulator/server.ts';
-import { nlb } from './nlb.ts';
+import { nlbSimulatorClient, withSimulatedApi } from './local-simulator.ts';
+import { setNlbProxyProtocol } from './nlb.ts';
 import {
   ElbV2State,
   type NetworkLoadBalancer,
@@ -44,14 +43,6 @@ export function localNlb(
   return { state, loadBalancer, targetGroup };
 }
 
-/** An ELBv2 SDK client for the simulator: dummy credentials, never AWS. */
-export const nlbSimulatorClient = (endpoint: string, region = 'local') =>
-  new ElasticLoadBalancingV2Client({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'proxyproof', secretAccessKey: 'proxyproof' },
-  });
-
 /**
  * Sets a local NLB's PROXY v2 through the ELBv2 API: the simulator on loopback,
  * driving this topology's HAProxy, called by the NLB provider that runs
@@ -68,16 +59,7 @@ export async function setNlbProxyProtocolThroughApi(
     targetGroupName: 'proxyproof',
     port,
   });
-  const { server, endpoint } = await startQueryApi([elbV2Api(state)]);
-  const elbv2 = nlbSimulatorClient(endpoint);
-  try {
-    const balancer = nlb(elbv2, {
-      targetGroupArn: targetGroup.TargetGroupArn,
-      listener: { address: '127.0.0.1', port },
-    });
-    await balancer.setProxyProtocol(on);
-  } finally {
-    elbv2.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  await withSimulatedApi(elbV2Api(state), nlbSimulatorClient, (elbv2) =>
+    setNlbProxyProtocol(elbv2, targetGroup.TargetGroupArn, on),
+  );
 }

@@ -32,6 +32,22 @@ async function setProxyV2(
   );
 }
 
+/**
+ * Turns PROXY v2 on or off for a target group and verifies it took, as
+ * setClassicProxyProtocol does for a Classic ELB. The same calls go to AWS or
+ * to the local simulator.
+ */
+export async function setNlbProxyProtocol(
+  elbv2: ElasticLoadBalancingV2Client,
+  targetGroupArn: string,
+  on: boolean,
+): Promise<void> {
+  await setProxyV2(elbv2, targetGroupArn, on);
+  const now = (await attributes(elbv2, targetGroupArn)).get(PROXY_V2);
+  if (now !== String(on))
+    throw new Error(`DescribeTargetGroupAttributes shows ${PROXY_V2}=${now}, expected ${on}`);
+}
+
 /** A bring-your-own NLB: the target group attribute proxy_protocol_v2.enabled. */
 export function nlb(
   elbv2: ElasticLoadBalancingV2Client,
@@ -66,12 +82,7 @@ export function nlb(
         warnings,
       };
     },
-    async setProxyProtocol(on) {
-      await setProxyV2(elbv2, targetGroupArn, on);
-      const now = (await attributes(elbv2, targetGroupArn)).get(PROXY_V2);
-      if (now !== String(on))
-        throw new Error(`DescribeTargetGroupAttributes shows ${PROXY_V2}=${now}, expected ${on}`);
-    },
+    setProxyProtocol: (on) => setNlbProxyProtocol(elbv2, targetGroupArn, on),
   };
 }
 

@@ -1,5 +1,5 @@
 import { ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { nlbSimulatorClient } from '../../harness/aws/local-nlb.ts';
+import { nlbSimulatorClient } from '../../harness/aws/local-simulator.ts';
 import { normaliseAddress } from '../../harness/net/endpoint.ts';
 import { awsElb, hasAwsCli } from '../support/aws-cli.ts';
 import { balancerConfig, whileSimulating, whoAmI, type Ready } from '../support/simulation.ts';

@@ -9,7 +9,7 @@ import {
   SetLoadBalancerPoliciesForBackendServerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
 import { execa, type ResultPromise } from 'execa';
-import { simulatorClient } from '../../harness/aws/local-elb.ts';
+import { simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 import { simulatorEnv } from '../support/simulator-env.ts';

@@ -7,7 +7,7 @@ import {
   PROXYPROOF_POLICY,
   setClassicProxyProtocol,
 } from '../../harness/aws/classic-proxy-protocol.ts';
-import { simulatorClient } from '../../harness/aws/local-elb.ts';
+import { simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 

@@ -13,7 +13,8 @@ import {
   SetLoadBalancerPoliciesForBackendServerCommand,
   type HealthCheck,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { elbStateDriving, simulatorClient, type ElbTopology } from '../../harness/aws/local-elb.ts';
+import { elbStateDriving, type ElbTopology } from '../../harness/aws/local-elb.ts';
+import { simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 import type { BackendState, BalancerChange } from '../../harness/topology/local-topology.ts';

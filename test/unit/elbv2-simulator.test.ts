@@ -9,8 +9,8 @@ import {
   ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { simulatorClient } from '../../harness/aws/local-elb.ts';
-import { localNlb, nlbSimulatorClient, type LocalNlb } from '../../harness/aws/local-nlb.ts';
+import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-simulator.ts';
+import { localNlb, type LocalNlb } from '../../harness/aws/local-nlb.ts';
 import { classicElbApi } from '../../harness/aws/elb-simulator/classic-api.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
