@@ -20,7 +20,8 @@ function meaning(source: Endpoint | null, destination: Endpoint | null): string 
   return `source ${formatEndpoint(source)} is the client as the balancer saw it; destination ${formatEndpoint(destination)} is the balancer's own listener, the address and port the client dialled`;
 }
 
-function wireView(c: CapturedConnection): WireView | null {
+/** The wire view of a captured connection: its first header, and every header it began with. */
+export function wireView(c: CapturedConnection): WireView | null {
   const first = c.headers[0];
   if (!first) return null;
   const source = isEndpoint(first.source) ? first.source : null;

@@ -1,8 +1,7 @@
 // What the HTML page says about a connection in more than one place (topology,
 // table, header section), so each place says the same. The three views
 // themselves, in words, come from views.ts, shared with the other reports.
-import type { Evidence, WireView } from '../evidence/types.ts';
-import { endpointText } from './html-text.ts';
+import type { Evidence } from '../evidence/types.ts';
 
 /** The backend instance that served the session, or at least received the connection. */
 export const backendInstance = (c: Evidence): string | null =>
@@ -17,8 +16,3 @@ export function missingWire(c: Evidence): string {
 
 export const HEADER_PAIRS =
   "In a PROXY header the source pair is the client as the balancer saw it; the destination pair is the balancer's own listener, the address and port the client dialled.";
-
-/** Which pair is which in this header; the evidence's own wording where it has one. */
-export const wireMeaning = (w: WireView): string =>
-  w.meaning ||
-  `source ${endpointText(w.source)} is the client as the balancer saw it; destination ${endpointText(w.destination)} is the balancer's own listener, the address and port the client dialled`;

@@ -3,7 +3,7 @@
 // field list out; the page renders it.
 import { decodeProxyHeader, type ProxyHeader, type Tlv } from '../proxy-protocol/index.ts';
 import { isEndpoint, type DecodeResult, type ProxyAddress } from '../proxy-protocol/types.ts';
-import { sslClientText, sslVerifyText, tlvTypeText, tlvValueText } from './tlv-text.ts';
+import { hex2, sslClientText, sslVerifyText, tlvTypeText, tlvValueText } from './tlv-text.ts';
 
 /** One run of bytes with what the spec calls it and what it says. */
 export interface HexField {
@@ -26,7 +26,6 @@ class Cursor {
   }
 }
 
-const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 const addressText = (a: ProxyAddress | null) =>
   a === null ? '' : isEndpoint(a) ? a.address : a.path;
 const portText = (a: ProxyAddress | null) => (a && isEndpoint(a) ? String(a.port) : '');

@@ -1,16 +1,9 @@
 // One scenario's section: outcome and reason, warnings, the diagnosis of what
 // failed, the topology, the connections and their headers, files and timings.
 import { HEADER_PAIRS } from './connection-views.ts';
+import { formatMillis } from './durations.ts';
 import { renderConnections } from './html-connections.ts';
-import {
-  foldable,
-  foldWhenLong,
-  formatMillis,
-  markup,
-  mark,
-  scenarioAnchor,
-  type Html,
-} from './html-text.ts';
+import { foldable, foldWhenLong, markup, mark, scenarioAnchor, type Html } from './html-text.ts';
 import { renderTopology } from './html-topology.ts';
 import { renderWire } from './html-wire.ts';
 import type { ScenarioReport } from './types.ts';

@@ -1,6 +1,7 @@
 // Safe markup for the HTML report, and the page's small text formats.
 import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
 import { formatEndpoint, type Endpoint } from '../net/endpoint.ts';
+import { escapeXml } from '../xml.ts';
 
 /** Markup that is already safe: only `markup` and `raw` make one. */
 export class Html {
@@ -9,17 +10,6 @@ export class Html {
     return this.value;
   }
 }
-
-const ENTITIES: Record<string, string> = {
-  '<': '&lt;',
-  '>': '&gt;',
-  '&': '&amp;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text from the report (server errors included) as HTML text or attribute value. */
-export const escapeHtml = (text: string): string => text.replace(/[<>&"']/g, (c) => ENTITIES[c]!);
 
 /** Trusted markup written by this renderer, never report data. */
 export const raw = (trusted: string): Html => new Html(trusted);
@@ -30,7 +20,7 @@ function part(value: Part): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof Html) return value.value;
   if (Array.isArray(value)) return value.map(part).join('');
-  return escapeHtml(String(value));
+  return escapeXml(String(value)); // XML's escaping is valid HTML text and attribute escaping
 }
 
 /**
@@ -42,15 +32,6 @@ export function markup(strings: TemplateStringsArray, ...values: Part[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => (out += part(v) + strings[i + 1]!));
   return new Html(out);
-}
-
-/** Milliseconds as people read them: 850 ms, 12.3 s, 2 min 05 s. */
-export function formatMillis(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
 export const endpointText = (e: Endpoint | null | undefined): string =>

@@ -1,7 +1,7 @@
 // One connection's wire view: the decoded header, which pair is which, and the
 // bytes annotated; or, where there is no header, why.
 import type { Evidence, WireView } from '../evidence/types.ts';
-import { missingWire, wireMeaning } from './connection-views.ts';
+import { missingWire } from './connection-views.ts';
 import { renderHexDump } from './html-hexdump.ts';
 import { endpointText, foldable, markup, mark, type Html } from './html-text.ts';
 import { tlvTypeText, tlvValueText } from './tlv-text.ts';
@@ -40,6 +40,6 @@ export function renderWire(c: Evidence): Html {
   const w = c.wire;
   const extra = w.stack.length > 1 ? `, ${w.stack.length} stacked headers` : '';
   const summary = markup`${who}: PROXY v${w.version} ${w.command}, ${w.raw.length / 2} bytes${extra}`;
-  const body = markup`<p class="meaning">${wireMeaning(w)}.</p>${decoded(w)}${stack(w)}${renderHexDump(w.raw)}`;
+  const body = markup`<p class="meaning">${w.meaning}.</p>${decoded(w)}${stack(w)}${renderHexDump(w.raw)}`;
   return foldable(summary, body, !c.verdict.ok, `wire ${status}`);
 }

@@ -3,7 +3,8 @@
 import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
 import { CSS } from './html-style.ts';
 import { renderScenario } from './html-scenario.ts';
-import { formatMillis, markup, mark, raw, scenarioAnchor, type Html } from './html-text.ts';
+import { formatMillis, runMillis } from './durations.ts';
+import { markup, mark, raw, scenarioAnchor, type Html } from './html-text.ts';
 import type { RunReport } from './types.ts';
 
 /** Nothing may load from anywhere: the page is whole as written. */
@@ -20,7 +21,7 @@ const count = (n: number, status: ScenarioStatus, symbol: string) =>
 
 function summary(report: RunReport): Html {
   const { passed, failed, skipped } = report.summary;
-  const took = formatMillis(Date.parse(report.finishedAt) - Date.parse(report.startedAt));
+  const took = formatMillis(runMillis(report));
   return markup`<p class="summary">${count(passed, 'passed', '✓')}${count(failed, 'failed', '✗')}${count(skipped, 'skipped', '–')}<span>took ${took}</span><span>target ${report.target}</span><span>run <code>${report.runId}</code></span></p>`;
 }
 

@@ -1,3 +1,4 @@
+import { formatMillis, runMillis } from './durations.ts';
 import { appendFile } from 'node:fs/promises';
 import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
 import type { RunReport, ScenarioReport } from './types.ts';
@@ -17,7 +18,6 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|&~]/g, '\\$&').replace(/\r\n|\r|\n/g, '<br>');
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const table = (head: string[], rows: string[][]) => [
   row(head),
@@ -57,11 +57,10 @@ function failingConnections(s: ScenarioReport): string[] {
  */
 export function renderSummaryMarkdown(report: RunReport): string {
   const { passed, failed, skipped } = report.summary;
-  const took = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
   const out = [
     headline(report),
     '',
-    `${passed} passed · ${failed} failed · ${skipped} skipped · ${Number.isNaN(took) ? 'unknown' : seconds(took)} · target ${report.target} · run ${escapeMarkdown(report.runId)}`,
+    `${passed} passed · ${failed} failed · ${skipped} skipped · ${formatMillis(runMillis(report))} · target ${report.target} · run ${escapeMarkdown(report.runId)}`,
     '',
     ...table(
       ['', 'scenario', 'status', 'duration', 'reason'],
@@ -69,7 +68,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
         MARK[s.status],
         escapeMarkdown(s.id),
         s.status,
-        seconds(s.durationMillis),
+        formatMillis(s.durationMillis),
         escapeMarkdown(s.reason),
       ]),
     ),

@@ -1,6 +1,7 @@
 import type { SslValue, Tlv } from '../proxy-protocol/index.ts';
 
-const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
+/** A byte as 0xNN. */
+export const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 /** A TLV's type as people look it up in the spec: 0x03 CRC32C. */
 export const tlvTypeText = (t: Pick<Tlv, 'type' | 'name'>): string => `${hex2(t.type)} ${t.name}`;

@@ -1,15 +1,11 @@
 // A hand-built RunReport for the HTML report's tests: a passing v1 scenario, a
 // v2 one with TLVs, a failing one whose server error holds markup, a skipped
 // one, and an AWS-style one whose wire could not be observed.
+import { headersAtStart } from '../../harness/capture/proxy-headers.ts';
+import { wireView } from '../../harness/evidence/correlate.ts';
 import type { Evidence, WireView } from '../../harness/evidence/types.ts';
 import type { Endpoint } from '../../harness/net/endpoint.ts';
-import {
-  decodeProxyHeader,
-  encodeV1,
-  encodeV2,
-  tlv,
-  type ProxyHeader,
-} from '../../harness/proxy-protocol/index.ts';
+import { encodeV1, encodeV2, tlv } from '../../harness/proxy-protocol/index.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 import { runReport, scenario } from './failing-run.ts';
 
@@ -20,25 +16,14 @@ export const HOSTILE = `ER_HOST_NOT_PRIVILEGED: Host '<script>alert("x")</script
 
 const origin = (port: number): Endpoint => ({ address: '10.0.1.5', port });
 
-/** The wire view the harness would record for these header bytes. */
+/** The wire view the harness records for a connection that began with these bytes. */
 export function wireOf(bytes: Buffer): WireView {
-  const decoded = decodeProxyHeader(bytes);
-  if (decoded.kind !== 'header') throw new Error(`fixture header does not decode: ${decoded.kind}`);
-  const h: ProxyHeader = decoded.header;
-  const source = h.source && 'address' in h.source ? h.source : null;
-  const destination = h.destination && 'address' in h.destination ? h.destination : null;
-  return {
-    version: h.version,
-    command: h.command,
-    family: h.family,
-    protocol: h.protocol,
-    source,
-    destination,
-    tlvs: h.tlvs,
-    meaning: `source ${source?.address}:${source?.port} is the client as the balancer saw it; destination ${destination?.address}:${destination?.port} is the balancer's own listener, the address and port the client dialled`,
-    raw: bytes.toString('hex'),
-    stack: [{ source, destination }],
-  };
+  const connection = { src: '10.0.2.250', sport: 50000, dst: '10.0.2.2', dport: 3306 };
+  const view = wireView(
+    headersAtStart({ connection, firstSeenMicros: 0, bytes, truncated: false }),
+  );
+  if (!view) throw new Error('fixture bytes begin with no PROXY header');
+  return view;
 }
 
 export const v1Header = (port: number) =>

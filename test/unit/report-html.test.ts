@@ -15,7 +15,9 @@ const page = renderHtml(fixtureReport);
 
 /** One scenario's section of the page. */
 function section(id: string): string {
-  const start = page.indexOf(`<section class="scenario`, page.indexOf(`id="scenario-${id}"`) - 60);
+  const at = page.indexOf(`id="scenario-${id}"`);
+  expect(at).toBeGreaterThan(0); // a missing id must fail, not fall back to the first section
+  const start = page.lastIndexOf(`<section class="scenario`, at);
   expect(start).toBeGreaterThanOrEqual(0);
   return page.slice(start, page.indexOf('</section>', start));
 }
@@ -44,7 +46,7 @@ describe('HTML report page', () => {
     expect(page.match(/https?:\/\/[^"\s]+/g)).toEqual(
       Array(page.match(/<svg /g)!.length).fill('http://www.w3.org/2000/svg'),
     );
-    expect(page).toContain('content="default-src &#39;none&#39;;');
+    expect(page).toContain('content="default-src &apos;none&apos;;');
   });
 
   test('summary line: counts, total duration, target and run id', () => {
@@ -136,7 +138,7 @@ describe('HTML report page', () => {
   test('each header: which pair is which, the decoded fields, TLVs, and the annotated bytes', () => {
     const v2 = section('nlb-v2');
     expect(v2).toContain(
-      'source 10.0.1.5:40011 is the client as the balancer saw it; destination 10.0.1.2:3306 is the balancer&#39;s own listener',
+      'source 10.0.1.5:40011 is the client as the balancer saw it; destination 10.0.1.2:3306 is the balancer&apos;s own listener',
     );
     expect(v2).toContain('<th scope="row">TLV 0x02 AUTHORITY</th><td>db.example.test</td>');
     expect(v2).toContain('<td>TLV value (UNIQUE_ID)</td><td>conn-0001</td>');
@@ -152,7 +154,7 @@ describe('HTML report page', () => {
     expect(aws).toContain(
       'not observed: the PROXY header: the backends are not ours to capture on',
     );
-    expect(aws).toContain('not checked: the origin&#39;s port: NAT may rewrite it');
+    expect(aws).toContain('not checked: the origin&apos;s port: NAT may rewrite it');
     expect(aws).not.toContain('<pre class="dump"');
     expect(aws).toContain('vpc my-elb.eu-west-1.elb.amazonaws.com');
   });
@@ -179,7 +181,7 @@ describe('HTML report page', () => {
     expect(page).not.toContain('<b>balancer</b>');
     expect(page.match(/<script>/g)).toHaveLength(1); // the page's own print hook
     expect(page).toContain(
-      'ER_HOST_NOT_PRIVILEGED: Host &#39;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; &amp; &lt;img src=x onerror=alert(1)&gt;',
+      'ER_HOST_NOT_PRIVILEGED: Host &apos;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&apos; &amp; &lt;img src=x onerror=alert(1)&gt;',
     );
     expect(page).toContain('forgery works on a wider trust: &quot;10.0.0.0/8&quot; &amp; more');
     expect(HOSTILE).toContain('<script>');
