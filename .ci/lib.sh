@@ -6,10 +6,14 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# apt_install PACKAGE: install a Debian package, quietly.
+# apt_install PACKAGE: install a Debian package, quietly. The package lists
+# are refreshed once per script, not once per package.
 apt_install() {
   log "installing $1 from Debian"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  if [ -z "${APT_LISTS_FRESH:-}" ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    APT_LISTS_FRESH=1
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
 }
 

@@ -1,16 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAll, type RunEvents } from '../../harness/run/run-all.ts';
+import { runAll } from '../../harness/run/run-all.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
-import { quietEvents } from '../support/tshark.ts';
+import { quietEvents as quiet } from '../support/quiet-events.ts';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 const CONTAINERS = 15 * 60_000;
-const quiet: RunEvents = quietEvents;
 
 /**
  * Each scenario, with the one thing it guards broken, and the failure it must

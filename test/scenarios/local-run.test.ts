@@ -4,20 +4,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { formatEndpoint, sameAddress } from '../../harness/net/endpoint.ts';
-import type { RunEvents } from '../../harness/run/run-all.ts';
 import { runAll } from '../../harness/run/run-all.ts';
 import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
 import { CHROMIUM, chromiumArgs, consoleLines, hasChromium } from '../support/chromium.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
-import { quietEvents } from '../support/tshark.ts';
+import { quietEvents as quiet } from '../support/quiet-events.ts';
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
 // Per hook and test: Jest ignores testTimeout in project configs. A first run builds images.
 const CONTAINERS = 15 * 60_000;
-const quiet: RunEvents = quietEvents;
 
 let reportsDir: string;
 beforeAll(async () => {

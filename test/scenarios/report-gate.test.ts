@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { formatEndpoint } from '../../harness/net/endpoint.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 
 // The issue's acceptance, through the real command: a deliberately broken
@@ -72,7 +73,7 @@ test(
     // What the backend said, in the judge's words: it saw the balancer.
     const diagnosis = failing[0]!.verdict.reasons.find((r) => /saw the balancer/.test(r));
     expect(diagnosis).toBeDefined();
-    const seenByBackend = `${failing[0]!.backend!.address}:${failing[0]!.backend!.port}`;
+    const seenByBackend = formatEndpoint(failing[0]!.backend!);
 
     const [html, md, xml] = await Promise.all([
       latest('index.html'),

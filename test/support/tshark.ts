@@ -19,13 +19,3 @@ export function tsharkProxyFields(file: string, fields: string[]): string[] {
     ...fields.flatMap((f) => ['-e', f]),
   ];
 }
-
-/** Events that print nothing, for runs inside tests. */
-export const quietEvents = {
-  warn() {},
-  runStarted() {},
-  building() {},
-  scenarioStarted() {},
-  step() {},
-  scenarioFinished() {},
-};
