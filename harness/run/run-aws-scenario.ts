@@ -26,6 +26,10 @@ const UNKNOWN = 'unknown (AWS)';
 const NO_BALANCER_ADDRESS =
   "that the backend's view is not the balancer's own address: AWS does not name an ELB's node addresses";
 
+/** What a run found; runAwsScenario adds the scenario's name and the time taken. */
+type Outcome = Pick<ScenarioReport, 'status' | 'reason'> &
+  Partial<Pick<ScenarioReport, 'connections' | 'warnings' | 'timings'>>;
+
 /** How a scenario reaches AWS; tests swap the clients for the simulator's or mocks. */
 export interface AwsAccess {
   env: Record<string, string | undefined>;
@@ -98,18 +102,14 @@ export async function runAwsScenario(
   access: AwsAccess = defaultAccess,
 ): Promise<ScenarioReport> {
   const started = performance.now();
-  const report = (
-    outcome: Pick<ScenarioReport, 'status' | 'reason'>,
-    rest: Partial<ScenarioReport> = {},
-  ): ScenarioReport => ({
+  const report = (outcome: Outcome): ScenarioReport => ({
     id: scenario.id,
     title: scenario.title,
-    ...outcome,
     connections: [],
     warnings: [],
     artifacts: [],
     timings: [],
-    ...rest,
+    ...outcome,
     durationMillis: Math.round(performance.now() - started),
   });
 
@@ -130,7 +130,7 @@ export async function runAwsScenario(
         reason: `no AWS credentials from the SDK's default chain: ${noCredentials}`,
       });
     }
-    return await exerciseOnAws(scenario, ctx, settings, clients, report);
+    return report(await exerciseOnAws(scenario, ctx, settings, clients));
   } finally {
     clients.destroy();
   }
@@ -141,11 +141,7 @@ async function exerciseOnAws(
   ctx: RunContext,
   settings: AwsSettings,
   clients: AwsClients,
-  report: (
-    o: Pick<ScenarioReport, 'status' | 'reason'>,
-    rest?: Partial<ScenarioReport>,
-  ) => ScenarioReport,
-): Promise<ScenarioReport> {
+): Promise<Outcome> {
   const steps = new Steps(ctx.signal, (step, millis) => ctx.announce(scenario.id, step, millis));
   const balancer = balancerFor(settings, clients, ctx.runId);
   const warnings: string[] = [];
@@ -154,7 +150,7 @@ async function exerciseOnAws(
     prepared = await steps.run(`reading ${balancer.label}`, () => balancer.prepare());
   } catch (e) {
     if (e instanceof Interrupted) throw e;
-    return report(awsFailure(e), { timings: steps.timings });
+    return { ...awsFailure(e), timings: steps.timings };
   }
   warnings.push(...prepared.warnings);
   // On disk before the change: a harder kill leaves it for `aws sweep`.
@@ -168,6 +164,7 @@ async function exerciseOnAws(
   });
   let outcome: Pick<ScenarioReport, 'status' | 'reason'>;
   let connections: ScenarioReport['connections'] = [];
+  let interrupted: Interrupted | null = null;
   try {
     const on = scenario.balancer.proxyProtocol;
     await steps.run(`turning the PROXY protocol ${on ? 'on' : 'off'}`, () =>
@@ -189,22 +186,21 @@ async function exerciseOnAws(
     });
     outcome = judgeScenario(scenario, connections);
   } catch (e) {
-    if (e instanceof Interrupted) {
-      await restoreOrWarn(clients, prepared.restore, journal, (m) => ctx.warn(scenario.id, m));
-      throw e;
-    }
+    // Interrupted: restored below, then the interruption goes on (no report).
+    if (e instanceof Interrupted) interrupted = e;
     outcome = awsFailure(e);
   }
-  // Restoring is not a Step: it must run after Ctrl-C too.
-  // Also on the console, which --quiet keeps: a balancer left changed must not go unseen.
+  // Restoring is not a Step: it must run after Ctrl-C too. Also on the
+  // console, which --quiet keeps: a balancer left changed must not go unseen.
   const restored = await restoreOrWarn(clients, prepared.restore, journal, (m) => {
     warnings.push(m);
     ctx.warn(scenario.id, m);
   });
+  if (interrupted) throw interrupted;
   if (!restored && outcome.status === 'passed') {
     outcome = { status: 'failed', reason: `${outcome.reason}; but the balancer was not restored` };
   }
-  return report(outcome, { connections, warnings, timings: steps.timings });
+  return { ...outcome, connections, warnings, timings: steps.timings };
 }
 
 async function restoreOrWarn(
