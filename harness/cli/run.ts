@@ -10,7 +10,7 @@ import { consoleEvents } from './progress.ts';
 import { gateConsoleLines, gateMarkdown, gateVerdict } from '../report/gate.ts';
 import { renderSummaryMarkdown, writeStepSummary } from '../report/summary-md.ts';
 import type { RunReport } from '../report/types.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { onAws, type Scenario } from '../scenario/schema.ts';
 
 export interface RunOptions {
   reports: string;
@@ -32,7 +32,7 @@ async function prepare({ dir, pattern, option }: Selection, jobsText: string) {
     throw new SetupError(`--jobs must be a whole number >= 1, not ${jobsText}`);
   const scenarios = selectScenarios(await loadScenarios(dir), pattern, option);
   // Fail before anything starts if local scenarios need an engine that is not there.
-  if (scenarios.some((s) => s.target !== 'aws')) await docker();
+  if (!scenarios.every(onAws)) await docker();
   return { scenarios, jobs };
 }
 
@@ -136,7 +136,7 @@ export async function gate(
   const { report, scenarios } = done;
   const verdict = gateVerdict(report, {
     requireAws: options.require === 'aws',
-    awsIds: scenarios.filter((s) => s.target === 'aws').map((s) => s.id),
+    awsIds: scenarios.filter(onAws).map((s) => s.id),
   });
   const inActions = process.env.GITHUB_ACTIONS === 'true';
   for (const line of gateConsoleLines(verdict, inActions)) process.stderr.write(`${line}\n`);

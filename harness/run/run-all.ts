@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Interrupted } from '../lifecycle/steps.ts';
 import type { RunReport, ScenarioReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { onAws, type Scenario } from '../scenario/schema.ts';
 import { sweepRun } from '../topology/docker.ts';
 import { ensureImages } from '../topology/images.ts';
 import { runScenarioGroup, shareKey, type RunContext } from './run-scenario.ts';
@@ -43,7 +43,7 @@ export async function runAll(opts: {
   const runDir = join(opts.reportsDir, runId);
   opts.events.runStarted(runId, opts.scenarios);
   // AWS scenarios need no containers; a run of only those needs no Docker.
-  const local = opts.scenarios.some((s) => s.target !== 'aws');
+  const local = !opts.scenarios.every(onAws);
   const built: string[] = [];
   const buildStart = performance.now();
   const images = local
@@ -102,11 +102,7 @@ export async function runAll(opts: {
     runId,
     startedAt,
     finishedAt: new Date().toISOString(),
-    target: local
-      ? opts.scenarios.some((s) => s.target === 'aws')
-        ? 'local+aws'
-        : 'local'
-      : 'aws',
+    target: local ? (opts.scenarios.some(onAws) ? 'local+aws' : 'local') : 'aws',
     summary,
     scenarios: reports,
   };

@@ -13,7 +13,7 @@ import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { Teardown } from '../lifecycle/teardown.ts';
 import { probeThroughBalancer, type ProbeResult } from '../probes/mysql-probe.ts';
 import type { ScenarioReport } from '../report/types.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { onAws, type Scenario } from '../scenario/schema.ts';
 import { sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { encodeV1, encodeV2, tlv } from '../proxy-protocol/index.ts';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
@@ -148,7 +148,7 @@ function topologySpec(scenario: Scenario) {
  */
 export function shareKey(scenario: Scenario): string | null {
   const exclusive =
-    scenario.target === 'aws' ||
+    onAws(scenario) ||
     scenario.balancer.healthCheck !== undefined ||
     scenario.clients.forgeDirect !== undefined ||
     scenario.clients.containers !== undefined ||
@@ -240,7 +240,7 @@ export async function runScenarioGroup(
   ctx: RunContext,
 ): Promise<ScenarioReport[]> {
   const first = group[0]!;
-  if (first.target === 'aws') return [await runAwsScenario(first, ctx)];
+  if (onAws(first)) return [await runAwsScenario(first, ctx)];
   const started = performance.now();
   const skip = group.length === 1 ? await skipReason(first) : null;
   if (skip) {

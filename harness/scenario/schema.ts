@@ -124,6 +124,9 @@ export const ScenarioSchema = z
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type Expectation = z.infer<typeof ExpectationSchema>;
 
+/** Whether a scenario's balancer is on AWS (bring-your-own); local containers otherwise, the default. */
+export const onAws = (scenario: Scenario): boolean => scenario.target === 'aws';
+
 /** Typed identity for scenario files: the editor checks the shape as you write. */
 export function defineScenario(scenario: Scenario): Scenario {
   return scenario;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runAll } from '../../harness/run/run-all.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
-import type { Scenario } from '../../harness/scenario/schema.ts';
+import { onAws, type Scenario } from '../../harness/scenario/schema.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
 import { quietEvents as quiet } from '../support/quiet-events.ts';
 
@@ -95,9 +95,7 @@ describe('every scenario fails when the thing it guards is broken', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   test('every shipped local scenario has a break here (those needing Oracle MySQL cannot run here; AWS ones are broken in aws-scenarios.test.ts)', () => {
-    const runnable = shipped.filter(
-      (s) => s.backendServer !== 'oracle-mysql' && s.target !== 'aws',
-    );
+    const runnable = shipped.filter((s) => s.backendServer !== 'oracle-mysql' && !onAws(s));
     expect(runnable.map((s) => s.id).filter((id) => !BREAKS[id])).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { formatEndpoint, sameAddress } from '../../harness/net/endpoint.ts';
 import { runAll } from '../../harness/run/run-all.ts';
 import type { RunReport, ScenarioReport } from '../../harness/report/types.ts';
 import { loadScenarios } from '../../harness/scenario/load.ts';
-import type { Scenario } from '../../harness/scenario/schema.ts';
+import { onAws, type Scenario } from '../../harness/scenario/schema.ts';
 import { CHROMIUM, chromiumArgs, consoleLines, hasChromium } from '../support/chromium.ts';
 import { leftovers } from '../support/docker-leftovers.ts';
 import { quietEvents as quiet } from '../support/quiet-events.ts';
@@ -41,8 +41,7 @@ const byId = (report: RunReport, id: string): ScenarioReport => {
 
 // AWS scenarios run in aws-scenarios.test.ts, against the simulator only: a
 // developer's own AWS settings must never make this suite touch AWS.
-const localScenarios = async () =>
-  (await loadScenarios(SCENARIOS)).filter((s) => s.target !== 'aws');
+const localScenarios = async () => (await loadScenarios(SCENARIOS)).filter((s) => !onAws(s));
 
 describe('the shipped scenarios on local containers', () => {
   let report: RunReport;
