@@ -1,7 +1,3 @@
-import {
-  CreateLoadBalancerCommand,
-  RegisterInstancesWithLoadBalancerCommand,
-} from '@aws-sdk/client-elastic-load-balancing';
 import type { BalancerSpec } from '../topology/haproxy-config.ts';
 import type { BackendState, BalancerChange, LocalTopology } from '../topology/local-topology.ts';
 import { setClassicProxyProtocol } from './classic-proxy-protocol.ts';
@@ -89,6 +85,36 @@ function instanceCondition(backend: BackendState | undefined): InstanceCondition
 }
 
 /**
+ * One Classic ELB (`name`, a TCP listener forwarding to the instance port) in
+ * front of the topology's backends, all registered, whose changes drive its
+ * HAProxy. As on AWS, the balancer exists before anyone sets a policy on it.
+ */
+export function localClassicElb(
+  topology: ElbTopology,
+  name: string,
+  listener: { port: number; instancePort: number },
+): ElbState {
+  const state = elbStateDriving(topology, listener.instancePort);
+  state.createLoadBalancer(
+    name,
+    [
+      {
+        Protocol: 'TCP',
+        LoadBalancerPort: listener.port,
+        InstanceProtocol: 'TCP',
+        InstancePort: listener.instancePort,
+      },
+    ],
+    'elb.proxyproof.local',
+  );
+  state.registerInstances(
+    name,
+    topology.backends.map((b) => b.name),
+  );
+  return state;
+}
+
+/**
  * Sets a local Classic ELB's PROXY policy through the ELB API: the simulator on
  * loopback, driving this topology's HAProxy, called by the same SDK code that
  * runs against AWS.
@@ -98,29 +124,9 @@ export async function setPolicyThroughElbApi(
   listener: { port: number; instancePort: number },
   on: boolean,
 ): Promise<void> {
-  const state = elbStateDriving(topology, listener.instancePort);
-  await withSimulatedApi(classicElbApi(state), simulatorClient, async (elb) => {
-    const name = 'proxyproof';
-    await elb.send(
-      new CreateLoadBalancerCommand({
-        LoadBalancerName: name,
-        Listeners: [
-          {
-            Protocol: 'TCP',
-            LoadBalancerPort: listener.port,
-            InstanceProtocol: 'TCP',
-            InstancePort: listener.instancePort,
-          },
-        ],
-      }),
-    );
-    // As on AWS, the instances are registered; the state renders HAProxy's servers from them.
-    await elb.send(
-      new RegisterInstancesWithLoadBalancerCommand({
-        LoadBalancerName: name,
-        Instances: topology.backends.map((b) => ({ InstanceId: b.name })),
-      }),
-    );
-    await setClassicProxyProtocol(elb, name, listener.instancePort, on);
-  });
+  const name = 'proxyproof';
+  const state = localClassicElb(topology, name, listener);
+  await withSimulatedApi(classicElbApi(state), simulatorClient, (elb) =>
+    setClassicProxyProtocol(elb, name, listener.instancePort, on),
+  );
 }

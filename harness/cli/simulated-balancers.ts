@@ -1,6 +1,6 @@
 // The balancers `proxyproof simulate` can put in front of its backends, each
 // as API state driving the topology's HAProxy, with what to print about it.
-import { elbStateDriving } from '../aws/local-elb.ts';
+import { localClassicElb } from '../aws/local-elb.ts';
 import { localNlb } from '../aws/local-nlb.ts';
 import { ElbState } from '../aws/elb-simulator/model.ts';
 import { ElbV2State } from '../aws/elb-simulator/v2-model.ts';
@@ -23,16 +23,7 @@ export interface SimulatedBalancer {
 
 function classicElb(topology: LocalTopology, region: string, port: number): SimulatedBalancer {
   const name = 'proxy-protocol';
-  const classic = elbStateDriving(topology, port);
-  classic.createLoadBalancer(
-    name,
-    [{ Protocol: 'TCP', LoadBalancerPort: port, InstanceProtocol: 'TCP', InstancePort: port }],
-    'elb.proxyproof.local',
-  );
-  classic.registerInstances(
-    name,
-    topology.backends.map((b) => b.name),
-  );
+  const classic = localClassicElb(topology, name, { port, instancePort: port });
   return {
     classic,
     v2: new ElbV2State(region),
