@@ -173,6 +173,15 @@ function simulatorFor(state: ElbState) {
   return api;
 }
 
+/** CreateLoadBalancerPolicy of a ProxyProtocol=true policy on the load balancer "lb". */
+const proxyProtocolPolicy = (name: string) =>
+  new CreateLoadBalancerPolicyCommand({
+    LoadBalancerName: 'lb',
+    PolicyName: name,
+    PolicyTypeName: 'ProxyProtocolPolicyType',
+    PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
+  });
+
 const check = (change: Partial<HealthCheck> = {}): HealthCheck => ({
   Target: 'TCP:3306',
   Interval: 10,
@@ -357,14 +366,7 @@ describe('the ELB state driving a topology', () => {
       fall: 2,
     };
     expect(last()?.healthCheck).toEqual(tcp);
-    await api.elb.send(
-      new CreateLoadBalancerPolicyCommand({
-        LoadBalancerName: 'lb',
-        PolicyName: 'pp',
-        PolicyTypeName: 'ProxyProtocolPolicyType',
-        PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
-      }),
-    );
+    await api.elb.send(proxyProtocolPolicy('pp'));
     await api.elb.send(
       new SetLoadBalancerPoliciesForBackendServerCommand({
         LoadBalancerName: 'lb',
@@ -468,14 +470,7 @@ test('after a failed reload, Describe still answers and the next change recovers
   const { server, endpoint } = await startElbApi(state);
   const elb = simulatorClient(endpoint);
   try {
-    await elb.send(
-      new CreateLoadBalancerPolicyCommand({
-        LoadBalancerName: 'lb',
-        PolicyName: 'pp',
-        PolicyTypeName: 'ProxyProtocolPolicyType',
-        PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
-      }),
-    );
+    await elb.send(proxyProtocolPolicy('pp'));
     const set = new SetLoadBalancerPoliciesForBackendServerCommand({
       LoadBalancerName: 'lb',
       InstancePort: 3306,
