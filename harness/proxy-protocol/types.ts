@@ -23,14 +23,48 @@ export interface Tlv {
   hex: string;
 }
 
+/**
+ * A string for text and raw values (text types as text; unknown types and
+ * non-printable ALPN or UNIQUE_ID as `0x` hex); else one object per layout,
+ * told apart by a key only it has: checksum, length, subTlvs, subtype (AWS or
+ * Azure, by the TLV's type), pscConnectionId, layout.
+ */
 export type TlvValue =
-  | string
-  | { checksum: string; verified: true } // CRC32C: a mismatch is a decode error instead
-  | { length: number } // NOOP
-  | SslValue
-  | { subtype: number; vpcEndpointId?: string; data: string } // AWS 0xEA
-  | { subtype: number; privateLinkId?: number; data: string } // Azure 0xEE
-  | { pscConnectionId: string }; // GCP 0xE0, a uint64 in decimal
+  string | Crc32cValue | NoopValue | SslValue | AwsValue | AzureValue | GcpValue | OpaqueValue;
+
+/** A mismatch is a decode error instead, so a decoded checksum is a verified one. */
+export interface Crc32cValue {
+  checksum: string;
+  verified: true;
+}
+export interface NoopValue {
+  length: number;
+}
+/** 0xEA: subtype, then data (hex); subtype 1 is the VPC endpoint id. */
+export interface AwsValue {
+  subtype: number;
+  vpcEndpointId?: string;
+  data: string;
+}
+/** 0xEE: subtype, then data (hex); subtype 1 is the private link id, uint32 LE. */
+export interface AzureValue {
+  subtype: number;
+  privateLinkId?: number;
+  data: string;
+}
+/** 0xE0: the PSC connection id, a uint64 in decimal. */
+export interface GcpValue {
+  pscConnectionId: string;
+}
+/**
+ * A value that does not have the layout its type documents, where the spec
+ * does not make that an error: kept whole (hex), with what is off.
+ */
+export interface OpaqueValue {
+  data: string;
+  /** What is off, e.g. "not GCP's documented 8-byte PSC connection id". */
+  layout: string;
+}
 
 export interface SslValue {
   client: number;

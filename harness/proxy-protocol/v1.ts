@@ -4,7 +4,10 @@ import { invalid, NO_TLVS, type DecodeResult, type ProxyHeader } from './types.t
 
 // haproxy doc/proxy-protocol.txt, section 2.1: "PROXY" SP proto SP src SP dst SP
 // sport SP dport CRLF, at most 107 bytes with the CRLF. Parsed byte by byte:
-// this runs once per connection on a busy backend.
+// this runs once per connection on a busy backend. Every refusal is the spec's:
+// "any sequence which does not exactly match the protocol must be discarded".
+// (HAProxy is laxer on ports, taking leading zeros, and stricter on UNKNOWN,
+// taking only "UNKNOWN\r\n"; the spec is followed on both.)
 export const V1_MAX_LENGTH = 107;
 const SIGNATURE = [0x50, 0x52, 0x4f, 0x58, 0x59, 0x20]; // "PROXY "
 const SP = 0x20;

@@ -1,5 +1,5 @@
 import { crc32c } from './crc32c.ts';
-import { encodeTlvs, parseTlvs, type RawTlv } from './tlv.ts';
+import { encodeTlvs, parseTlvs, TLV, type RawTlv } from './tlv.ts';
 import { addressBytes, formatIPv4, formatIPv6 } from '../net/ip.ts';
 import {
   invalid,
@@ -7,15 +7,24 @@ import {
   type Tlv,
   type AddressFamily,
   type Command,
+  type DecodeError,
   type DecodeResult,
   type ProxyAddress,
   type ProxyHeader,
   type TransportProtocol,
 } from './types.ts';
-import { TLV } from './tlv.ts';
 
 // haproxy doc/proxy-protocol.txt, section 2.2: 12-byte signature, ver_cmd,
-// fam, 16-bit length of what follows, then addresses and TLVs.
+// fam, 16-bit length of what follows, then addresses and TLVs (rules in tlv.ts).
+//   rule                                  spec                                  here
+//   version nibble not 2                  "receiver must only accept this"      V2_BAD_VERSION
+//   command not LOCAL/PROXY               "must drop connections"               V2_BAD_COMMAND
+//   family > 3 or protocol > 2            "must be rejected as invalid"         V2_BAD_FAMILY
+//   PROXY, fam not one of the seven       UNSPEC: "free to ... reject"          V2_BAD_FAMILY
+//   LOCAL, fam not one of the seven       "the family ... is ignored"           accepted
+//   PROXY, length < address block         "must reject ... partial headers"     V2_SHORT_ADDRESS
+//   fewer bytes than the length           header not complete yet               incomplete
+// HAProxy takes any fam byte with LOCAL and reads LOCAL TLVs right after byte 16.
 export const V2_SIGNATURE = Buffer.from([
   0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a,
 ]);
@@ -24,15 +33,11 @@ const INCOMPLETE: DecodeResult = { kind: 'incomplete' };
 const ABSENT: DecodeResult = { kind: 'absent' };
 const UNIX_PATH = 108;
 
-const FAMILIES: Record<number, [AddressFamily, TransportProtocol]> = {
-  0x00: ['UNSPEC', 'UNSPEC'],
-  0x11: ['INET', 'STREAM'],
-  0x12: ['INET', 'DGRAM'],
-  0x21: ['INET6', 'STREAM'],
-  0x22: ['INET6', 'DGRAM'],
-  0x31: ['UNIX', 'STREAM'],
-  0x32: ['UNIX', 'DGRAM'],
-};
+/** The fam byte's high nibble and low nibble, by value. */
+const FAMILIES: readonly AddressFamily[] = ['UNSPEC', 'INET', 'INET6', 'UNIX'];
+const PROTOCOLS: readonly TransportProtocol[] = ['UNSPEC', 'STREAM', 'DGRAM'];
+/** The fam bytes the spec lists, each with a defined address block. */
+const DEFINED_FAM = new Set([0x00, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32]);
 const ADDRESS_BLOCK: Record<AddressFamily, number> = { UNSPEC: 0, INET: 12, INET6: 36, UNIX: 216 };
 
 /** True when `bytes` could still become, or already is, a v2 header. */
@@ -71,6 +76,9 @@ function addresses(
   }
 }
 
+const badFamily = (fam: number, why: string) =>
+  invalid('V2_BAD_FAMILY', `family/protocol byte 0x${fam.toString(16).padStart(2, '0')} ${why}`);
+
 /** Decodes a v2 header at the start of `bytes`, strictly as the spec says. */
 export function decodeV2(b: Uint8Array): DecodeResult {
   if (!startsLikeV2(b)) return ABSENT;
@@ -83,46 +91,35 @@ export function decodeV2(b: Uint8Array): DecodeResult {
   if (cmd > 1)
     return invalid('V2_BAD_COMMAND', `command nibble is ${cmd}, must be 0 (LOCAL) or 1 (PROXY)`);
   const command: Command = cmd === 0 ? 'LOCAL' : 'PROXY';
-  const famByte = b[13]!;
-  const fam = FAMILIES[famByte];
-  if (!fam)
-    return invalid(
-      'V2_BAD_FAMILY',
-      `family/protocol byte 0x${famByte.toString(16).padStart(2, '0')} is not defined`,
-    );
-  const [family, protocol] = fam;
+  const fam = b[13]!;
+  const family = FAMILIES[fam >> 4];
+  const protocol = PROTOCOLS[fam & 0x0f];
+  if (!family || !protocol) return badFamily(fam, 'is not defined');
+  if (command === 'PROXY' && !DEFINED_FAM.has(fam)) return badFamily(fam, 'has no address layout');
   const declared = (b[14]! << 8) | b[15]!;
   const length = FIXED + declared;
   if (b.length < length) return INCOMPLETE;
   const addressBlock = ADDRESS_BLOCK[family];
-
-  let tlvs: readonly Tlv[] = NO_TLVS;
-  let tlvStart = FIXED + addressBlock;
   if (command === 'PROXY' && declared < addressBlock) {
     return invalid(
       'V2_SHORT_ADDRESS',
       `length ${declared} is shorter than the ${addressBlock}-byte ${family} address block`,
     );
   }
-  if (command === 'LOCAL') {
-    // LOCAL: addresses are ignored (spec 2.2). AWS NLB health checks declare
-    // INET yet carry TLVs straight after the fixed part, so that reading wins
-    // when it fills the declared length exactly; otherwise skip the block.
-    tlvStart =
-      declared < addressBlock || parseTlvs(view(b, FIXED, length)).ok
-        ? FIXED
-        : FIXED + addressBlock;
-  }
-  if (tlvStart < length) {
-    const header = view(b, 0, length);
-    const parsed = parseTlvs(header.subarray(tlvStart));
-    if (!parsed.ok) return { kind: 'invalid', error: parsed.error };
-    if (parsed.crcOffset !== null) {
-      const mismatch = crcMismatch(header, tlvStart + parsed.crcOffset);
-      if (mismatch) return mismatch;
-    }
-    tlvs = parsed.tlvs;
-  }
+
+  // LOCAL ignores the address block (spec 2.2) and AWS NLB health checks
+  // declare INET but leave it out, so a LOCAL header's TLVs are read both after
+  // the block (when the length holds it) and straight after the fixed part.
+  const afterBlock = FIXED + addressBlock;
+  const starts =
+    command === 'PROXY' || addressBlock === 0
+      ? [afterBlock]
+      : declared >= addressBlock
+        ? [afterBlock, FIXED]
+        : [FIXED];
+  const tlvs = chooseReading(starts.map((start) => readTlvs(b, start, length)));
+  if ('code' in tlvs) return { kind: 'invalid', error: tlvs };
+
   const [source, destination] = command === 'PROXY' ? addresses(family, b) : [null, null];
   const result: ProxyHeader = {
     version: 2,
@@ -140,18 +137,54 @@ export function decodeV2(b: Uint8Array): DecodeResult {
 const view = (b: Uint8Array, start: number, end: number) =>
   Buffer.from(b.buffer, b.byteOffset + start, end - start);
 
+/** The TLVs read from one start offset, or why they cannot be. */
+type Reading =
+  | { ok: true; tlvs: readonly Tlv[]; crc: 'absent' | 'verified' | DecodeError }
+  | { ok: false; error: DecodeError };
+
+const NOTHING_TO_READ: Reading = { ok: true, tlvs: NO_TLVS, crc: 'absent' };
+
+function readTlvs(b: Uint8Array, start: number, length: number): Reading {
+  if (start === length) return NOTHING_TO_READ;
+  const header = view(b, 0, length);
+  const parsed = parseTlvs(header.subarray(start));
+  if (!parsed.ok) return parsed;
+  const crc = parsed.crcOffset === null ? 'absent' : crcCheck(header, start + parsed.crcOffset);
+  return { ok: true, tlvs: parsed.tlvs, crc };
+}
+
+/**
+ * One answer from the readings, in their order: the first whose CRC32C
+ * verifies; else refused if one's CRC32C does not; else the first that
+ * parses; else the first parse error.
+ */
+function chooseReading(readings: Reading[]): readonly Tlv[] | DecodeError {
+  let parsed: readonly Tlv[] | null = null;
+  let mismatch: DecodeError | null = null;
+  let error: DecodeError | null = null;
+  for (const r of readings) {
+    if (!r.ok) error ??= r.error;
+    else if (r.crc === 'verified') return r.tlvs;
+    else {
+      if (r.crc !== 'absent') mismatch ??= r.crc;
+      parsed ??= r.tlvs;
+    }
+  }
+  return mismatch ?? parsed ?? error!;
+}
+
 /** The checksum is over the whole header with its own four bytes zeroed. */
-function crcMismatch(header: Buffer, at: number): DecodeResult | null {
+function crcCheck(header: Buffer, at: number): 'verified' | DecodeError {
   const expected = header.readUInt32BE(at);
   const zeroed = Buffer.from(header);
   zeroed.writeUInt32BE(0, at);
   const actual = crc32c(zeroed);
-  if (actual === expected) return null;
+  if (actual === expected) return 'verified';
   const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
-  return invalid(
-    'V2_CRC_MISMATCH',
-    `CRC32C is ${hex8(expected)}, the header computes to ${hex8(actual)}`,
-  );
+  return {
+    code: 'V2_CRC_MISMATCH',
+    message: `CRC32C is ${hex8(expected)}, the header computes to ${hex8(actual)}`,
+  };
 }
 
 function addressBlockBytes(
@@ -189,10 +222,8 @@ export interface V2Input {
 
 /** Encodes a v2 header; decodeV2 reads back what this writes. */
 export function encodeV2(h: V2Input): Buffer {
-  const famByte = Number(
-    Object.entries(FAMILIES).find(([, [f, p]]) => f === h.family && p === h.protocol)?.[0],
-  );
-  if (Number.isNaN(famByte))
+  const famByte = (FAMILIES.indexOf(h.family) << 4) | PROTOCOLS.indexOf(h.protocol);
+  if (!DEFINED_FAM.has(famByte))
     throw new RangeError(`no v2 family byte for ${h.family}/${h.protocol}`);
   const addrs = h.omitAddresses
     ? Buffer.alloc(0)

@@ -31,6 +31,7 @@ export function tlvValueText(t: Tlv): string {
   if ('length' in v) return `${v.length} byte(s) of padding`;
   if ('subTlvs' in v) return sslText(v);
   if ('pscConnectionId' in v) return `PSC connection id ${v.pscConnectionId}`;
+  if ('layout' in v) return `0x${v.data} (${v.layout})`;
   if ('vpcEndpointId' in v && v.vpcEndpointId !== undefined)
     return `VPC endpoint ${v.vpcEndpointId}`;
   if ('privateLinkId' in v && v.privateLinkId !== undefined)

@@ -48,20 +48,82 @@ describe('PROXY v1 decoder (haproxy doc/proxy-protocol.txt 2.1)', () => {
     expect(decodeV1(bytes('PROXY TCP4 1.2.3.4 5.6.7.8 1 2'))).toEqual({ kind: 'incomplete' });
   });
 
+  // 2.1: "Any sequence which does not exactly match the protocol must be discarded".
   test.each([
-    ['no CRLF within 107 bytes', `PROXY UNKNOWN ${'x'.repeat(100)}\r\n`, 'V1_TOO_LONG'],
-    ['unknown protocol word', 'PROXY UDP4 1.2.3.4 5.6.7.8 1 2\r\n', 'V1_BAD_PROTOCOL'],
-    ['double space', 'PROXY TCP4  1.2.3.4 5.6.7.8 1 2\r\n', 'V1_BAD_FIELDS'],
-    ['missing port', 'PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n', 'V1_BAD_FIELDS'],
-    ['trailing field', 'PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\r\n', 'V1_BAD_FIELDS'],
-    ['IPv6 address under TCP4', 'PROXY TCP4 ::1 ::1 1 2\r\n', 'V1_BAD_ADDRESS'],
-    ['IPv4 address under TCP6', 'PROXY TCP6 1.2.3.4 5.6.7.8 1 2\r\n', 'V1_BAD_ADDRESS'],
-    ['octet out of range', 'PROXY TCP4 256.2.3.4 5.6.7.8 1 2\r\n', 'V1_BAD_ADDRESS'],
-    ['leading zero in an octet', 'PROXY TCP4 01.2.3.4 5.6.7.8 1 2\r\n', 'V1_BAD_ADDRESS'],
-    ['port above 65535', 'PROXY TCP4 1.2.3.4 5.6.7.8 65536 2\r\n', 'V1_BAD_PORT'],
-    ['port with leading zero', 'PROXY TCP4 1.2.3.4 5.6.7.8 080 2\r\n', 'V1_BAD_PORT'],
-    ['port with sign', 'PROXY TCP4 1.2.3.4 5.6.7.8 +80 2\r\n', 'V1_BAD_PORT'],
-  ])('rejects %s', (_rule, input, code) => {
+    [
+      'no CRLF within 107 bytes',
+      '"not found in the first 107 characters ... invalid"',
+      `PROXY UNKNOWN ${'x'.repeat(100)}\r\n`,
+      'V1_TOO_LONG',
+    ],
+    [
+      'a lone LF',
+      '"must not tolerate a single CR or LF"',
+      'PROXY TCP4 1.2.3.4 5.6.7.8 1 2\n',
+      'V1_BAD_TERMINATOR',
+    ],
+    [
+      'unknown protocol word',
+      '"only TCP4 ... and TCP6 ... are allowed", else UNKNOWN',
+      'PROXY UDP4 1.2.3.4 5.6.7.8 1 2\r\n',
+      'V1_BAD_PROTOCOL',
+    ],
+    ['double space', '"exactly one space"', 'PROXY TCP4  1.2.3.4 5.6.7.8 1 2\r\n', 'V1_BAD_FIELDS'],
+    [
+      'missing port',
+      'every field is required',
+      'PROXY TCP4 1.2.3.4 5.6.7.8 1\r\n',
+      'V1_BAD_FIELDS',
+    ],
+    [
+      'trailing field',
+      'the dport is followed by the CRLF',
+      'PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\r\n',
+      'V1_BAD_FIELDS',
+    ],
+    [
+      'IPv6 address under TCP4',
+      '"the advertised protocol family dictates what format"',
+      'PROXY TCP4 ::1 ::1 1 2\r\n',
+      'V1_BAD_ADDRESS',
+    ],
+    [
+      'IPv4 address under TCP6',
+      '"the advertised protocol family dictates what format"',
+      'PROXY TCP6 1.2.3.4 5.6.7.8 1 2\r\n',
+      'V1_BAD_ADDRESS',
+    ],
+    [
+      'octet out of range',
+      '"integers in the range [0..255]"',
+      'PROXY TCP4 256.2.3.4 5.6.7.8 1 2\r\n',
+      'V1_BAD_ADDRESS',
+    ],
+    [
+      'leading zero in an octet',
+      '"Heading zeroes are not permitted"',
+      'PROXY TCP4 01.2.3.4 5.6.7.8 1 2\r\n',
+      'V1_BAD_ADDRESS',
+    ],
+    [
+      'port above 65535',
+      '"in the range [0..65535]"',
+      'PROXY TCP4 1.2.3.4 5.6.7.8 65536 2\r\n',
+      'V1_BAD_PORT',
+    ],
+    [
+      'port with leading zero',
+      '"Heading zeroes are not permitted"',
+      'PROXY TCP4 1.2.3.4 5.6.7.8 080 2\r\n',
+      'V1_BAD_PORT',
+    ],
+    [
+      'port with sign',
+      '"a decimal integer"',
+      'PROXY TCP4 1.2.3.4 5.6.7.8 +80 2\r\n',
+      'V1_BAD_PORT',
+    ],
+  ])('rejects %s (2.1: %s)', (_rule, _reason, input, code) => {
     const r = decodeV1(bytes(input));
     expect(r.kind).toBe('invalid');
     expect(r.kind === 'invalid' && r.error.code).toBe(code);
