@@ -1,18 +1,22 @@
-// pcap extraction throughput of proxyproof vs tshark on one generated capture.
+// pcap extraction throughput of proxyproof vs tshark on one generated capture,
+// then the peak memory of `proxyproof decode` on a large one.
 // Run alone with `node --import tsx bench/extract.ts`, or via bench/run.ts.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { tsharkProxyFields } from '../test/support/tshark.ts';
-import { extractProxyHeaders } from '../harness/capture/extract.ts';
+import { streamProxyHeadersFromFile } from '../harness/capture/extract.ts';
+import { decode } from '../harness/cli/decode.ts';
 import { isEndpoint } from '../harness/proxy-protocol/types.ts';
-import { normaliseAddress, sameEndpoint } from '../harness/net/endpoint.ts';
+import { normaliseAddress, sameEndpoint, type Endpoint } from '../harness/net/endpoint.ts';
 import { generateCapture, SERVER_PORT } from './generate-capture.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100_000);
 const RUNS = Number(process.env.BENCH_EXTRACT_RUNS ?? 3);
+/** About 200 MB of capture; 0 skips the memory measurement. */
+const MEMORY_CONNECTIONS = Number(process.env.BENCH_MEMORY_CONNECTIONS ?? 460_000);
 
 export interface ExtractResults {
   connections: number;
@@ -21,6 +25,8 @@ export interface ExtractResults {
   /** Null when tshark is not installed. */
   tshark: { headers: number; seconds: number; startupSeconds: number } | null;
   ratio: number | null;
+  /** Null when skipped. */
+  memory: { fileBytes: number; peakRssBytes: number; rssBeforeBytes: number } | null;
 }
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -52,37 +58,48 @@ export async function runExtractBench(): Promise<ExtractResults> {
         `${(generated.file.length / 1e6).toFixed(1)} MB (generated in ${seconds(start).toFixed(2)} s)`,
     );
 
-    // Timed from the file on disk, as tshark is.
+    // Timed from the file on disk, as tshark is. As decode does, each connection is
+    // looked at as it comes; only its source is kept, for the checks below.
     const times: number[] = [];
-    let found: ReturnType<typeof extractProxyHeaders> = [];
+    let sources: (Endpoint | null)[] = [];
+    let odd: string | null = null;
     for (let run = 0; run < RUNS; run++) {
+      sources = [];
       start = process.hrtime.bigint();
-      found = extractProxyHeaders(readFileSync(file));
+      const damage = streamProxyHeadersFromFile(file, (c) => {
+        const h = c.headers[0];
+        if (c.error || c.headers.length !== 1 || !h || !isEndpoint(h.source)) {
+          odd ??= `connection ${sources.length}: ${JSON.stringify(c).slice(0, 300)}`;
+          sources.push(null);
+        } else {
+          sources.push(h.source);
+        }
+      });
       times.push(seconds(start));
+      if (damage) throw new Error(`proxyproof: the capture reads as damaged: ${damage.message}`);
     }
+    if (odd) throw new Error(`proxyproof: ${odd}`);
     const proxyproofSeconds = median(times);
     const ours: string[] = [];
-    for (const [i, c] of found.entries()) {
-      const [h, ...more] = c.headers;
+    for (const [i, source] of sources.entries()) {
       const want = generated.sources[i];
-      if (c.error || !h || more.length > 0 || !want || !isEndpoint(h.source)) {
-        throw new Error(`proxyproof: connection ${i}: ${JSON.stringify(c).slice(0, 300)}`);
-      }
-      if (!sameEndpoint(h.source, want)) {
+      if (!source || !want || !sameEndpoint(source, want)) {
         throw new Error(
-          `proxyproof: connection ${i} has ${JSON.stringify(h.source)}, wrote ${JSON.stringify(want)}`,
+          `proxyproof: connection ${i} has ${JSON.stringify(source)}, wrote ${JSON.stringify(want)}`,
         );
       }
-      ours.push(key(h.source.address, h.source.port));
+      ours.push(key(source.address, source.port));
     }
-    if (found.length !== CONNECTIONS) {
+    if (sources.length !== CONNECTIONS) {
       throw new Error(
-        `proxyproof found ${found.length} connections, the capture has ${CONNECTIONS}`,
+        `proxyproof found ${sources.length} connections, the capture has ${CONNECTIONS}`,
       );
     }
+    const megabytesPerSecond = generated.file.length / 1e6 / proxyproofSeconds;
     console.log(
-      `  proxyproof extractProxyHeaders  ${proxyproofSeconds.toFixed(3).padStart(8)} s  ` +
-        `${ours.length.toLocaleString('en-US')} headers  (median of ${RUNS}: ${times.map((t) => t.toFixed(3)).join(', ')})`,
+      `  proxyproof streamProxyHeaders   ${proxyproofSeconds.toFixed(3).padStart(8)} s  ` +
+        `${ours.length.toLocaleString('en-US')} headers  ${megabytesPerSecond.toFixed(0)} MB/s  ` +
+        `(median of ${RUNS}: ${times.map((t) => t.toFixed(3)).join(', ')})`,
     );
 
     if (!(await tsharkInstalled())) {
@@ -93,6 +110,7 @@ export async function runExtractBench(): Promise<ExtractResults> {
         proxyproofSeconds,
         tshark: null,
         ratio: null,
+        memory: await measureMemory(dir),
       };
     }
 
@@ -146,12 +164,51 @@ export async function runExtractBench(): Promise<ExtractResults> {
       proxyproofSeconds,
       tshark: { headers: theirs.length, seconds: tsharkSeconds, startupSeconds },
       ratio,
+      memory: await measureMemory(dir),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * Peak RSS of `proxyproof decode` (JSON lines to nowhere) on a capture of
+ * MEMORY_CONNECTIONS connections, in a process of its own: this script run
+ * with --peak-rss, which reports through stderr.
+ */
+async function measureMemory(dir: string): Promise<ExtractResults['memory']> {
+  if (MEMORY_CONNECTIONS === 0) return null;
+  const file = join(dir, 'large.pcap');
+  const generated = generateCapture(MEMORY_CONNECTIONS).file;
+  writeFileSync(file, generated);
+  const fileBytes = generated.length;
+  const { stderr } = await execa(
+    'node',
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--peak-rss', file],
+    { stdout: 'ignore' },
+  );
+  const { code, beforeKiB, peakKiB } = JSON.parse(stderr) as Record<string, number>;
+  if (code !== 0) throw new Error(`proxyproof decode exited ${code} on the large capture`);
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+  const memory = { fileBytes, peakRssBytes: peakKiB! * 1024, rssBeforeBytes: beforeKiB! * 1024 };
+  console.log(
+    `  proxyproof decode of ${mb(fileBytes)} (${MEMORY_CONNECTIONS.toLocaleString('en-US')} connections): ` +
+      `peak RSS ${mb(memory.peakRssBytes)}, of which ${mb(memory.rssBeforeBytes)} before reading ` +
+      `(node, tsx and the code)`,
+  );
+  return memory;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runExtractBench();
+  const [mode, file] = process.argv.slice(2);
+  if (mode === '--peak-rss' && file) {
+    // Linux's own high-water mark: ru_maxrss would carry the parent's over from fork.
+    const peak = () =>
+      Number(/VmHWM:\s*(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    const beforeKiB = peak();
+    const code = await decode(file, { format: 'json' });
+    process.stderr.write(`${JSON.stringify({ code, beforeKiB, peakKiB: peak() })}\n`);
+  } else {
+    await runExtractBench();
+  }
 }

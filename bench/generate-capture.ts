@@ -22,6 +22,8 @@ const IP4 = 20;
 const IP6 = 40;
 const TCP = 20;
 const RECORD = 16;
+/** Ephemeral ports per balancer address, 1024 to 65535. */
+const PORTS = 65536 - 1024;
 
 const FIN = 0x01;
 const SYN = 0x02;
@@ -166,14 +168,15 @@ export function generateCapture(connections: number): GeneratedCapture {
   for (let i = 0; i < connections; i++) {
     const { data, source } = header(i);
     // The load balancer's side: four addresses (one IPv6) and distinct ephemeral
-    // ports, so every 4-tuple is unique.
+    // ports, so every 4-tuple is unique; past the ports of four addresses, four more.
     const lb = i % 4;
+    const round = Math.floor(i / (4 * PORTS));
     const outer6 = lb === 3;
     const c: Connection = {
       v6: outer6,
-      client: outer6 ? v6(0x1b, 3) : Buffer.from([10, 0, 0, lb + 1]),
+      client: outer6 ? v6(0x1b, 3 + round) : Buffer.from([10, 0, round, lb + 1]),
       server: outer6 ? v6(0xdb, 1) : Buffer.from([10, 0, 1, 10]),
-      sport: 1024 + Math.floor(i / 4),
+      sport: 1024 + (Math.floor(i / 4) % PORTS),
       clientIsn: (Math.imul(i + 1, 2654435761) >>> 0) & 0x7fffffff,
       serverIsn: (Math.imul(i + 7, 40503) >>> 0) | 0x1000,
       data,

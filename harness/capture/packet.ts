@@ -1,10 +1,27 @@
 import { formatIPv4, formatIPv6 } from '../net/ip.ts';
-import {
-  LINKTYPE_ETHERNET,
-  LINKTYPE_LINUX_SLL,
-  LINKTYPE_LINUX_SLL2,
-  LINKTYPE_RAW,
-} from './pcap.ts';
+import { CaptureFormatError } from './damage.ts';
+
+const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_RAW = 101;
+const LINKTYPE_LINUX_SLL = 113;
+const LINKTYPE_LINUX_SLL2 = 276;
+
+/** Refuses a link type locateTcpSegment cannot read: every packet would be skipped unread. */
+export function checkLinkType(linkType: number, where: string, offset: number): void {
+  if (
+    linkType === LINKTYPE_ETHERNET ||
+    linkType === LINKTYPE_RAW ||
+    linkType === LINKTYPE_LINUX_SLL ||
+    linkType === LINKTYPE_LINUX_SLL2
+  ) {
+    return;
+  }
+  throw new CaptureFormatError(
+    'UNSUPPORTED_LINK_TYPE',
+    offset,
+    `${where}: link type ${linkType} is not supported (Ethernet 1, raw IP 101, Linux SLL 113 and SLL2 276 are)`,
+  );
+}
 
 /** One TCP segment, decoded down from the link layer. */
 export interface TcpSegment {
@@ -33,15 +50,17 @@ export interface TcpLocation {
   sport: number;
   dport: number;
   seq: number;
+  /** 0 when the header is cut short before it. */
+  ack: number;
   /** The TCP flags byte. */
   flags: number;
   payloadStart: number;
   payloadEnd: number;
 }
 
-const TCP_FIN = 0x01;
+export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
-const TCP_RST = 0x04;
+export const TCP_RST = 0x04;
 export const TCP_ACK = 0x10;
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -60,6 +79,7 @@ export function newTcpLocation(): TcpLocation {
     sport: 0,
     dport: 0,
     seq: 0,
+    ack: 0,
     flags: 0,
     payloadStart: 0,
     payloadEnd: 0,
@@ -137,6 +157,7 @@ export function locateTcpSegment(
   at.sport = u16(bytes, tcp);
   at.dport = u16(bytes, tcp + 2);
   at.seq = u32(bytes, tcp + 4);
+  at.ack = tcpLength >= 12 ? u32(bytes, tcp + 8) : 0;
   // A header cut short inside its first 14 bytes reads as offset 0, no flags.
   const dataOffset = tcpLength > 12 ? (bytes[tcp + 12]! >> 4) * 4 : 0;
   at.flags = tcpLength > 13 ? bytes[tcp + 13]! : 0;

@@ -1,4 +1,8 @@
-/** One captured frame from a pcap file. */
+import type { ByteWindow } from './byte-window.ts';
+import { CaptureFormatError } from './damage.ts';
+import { checkLinkType } from './packet.ts';
+
+/** One captured frame. */
 export interface PcapRecord {
   /** Capture time, microseconds since the epoch. */
   timestampMicros: number;
@@ -6,19 +10,18 @@ export interface PcapRecord {
   data: Buffer;
 }
 
-export const LINKTYPE_ETHERNET = 1;
-export const LINKTYPE_RAW = 101;
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_LINUX_SLL2 = 276;
-
-export class PcapFormatError extends Error {
-  readonly code = 'PCAP_FORMAT';
-}
+/**
+ * libpcap refuses a record longer than this for every link type read here
+ * (MAXIMUM_SNAPLEN), so a longer one is a damaged length, never a packet.
+ */
+const MAX_CAPTURED = 262144;
+const FILE_HEADER = 24;
+const RECORD_HEADER = 16;
 
 /**
  * A capture's packets read in place, one at a time: the fields describe the
- * current packet, whose bytes are `bytes[start, end)`. Walking a capture this
- * way makes no record and no view per packet.
+ * current packet, whose bytes are `bytes[start, end)` until the next call.
+ * Walking a capture this way makes no record and no view per packet.
  */
 export interface PacketCursor {
   bytes: Buffer;
@@ -27,68 +30,65 @@ export interface PacketCursor {
   linkType: number;
   /** Capture time, microseconds since the epoch. */
   timestampMicros: number;
-  /** Moves to the next packet; false after the last one. */
+  /** Moves to the next packet; false at the end. Throws CaptureFormatError where the file cannot be read on. */
   next(): boolean;
 }
 
-/** Every packet a cursor has left, as records. */
-export function collectRecords(packets: PacketCursor): PcapRecord[] {
-  const records: PcapRecord[] = [];
-  while (packets.next()) {
-    records.push({
-      timestampMicros: packets.timestampMicros,
-      linkType: packets.linkType,
-      data: packets.bytes.subarray(packets.start, packets.end),
-    });
-  }
-  return records;
-}
-
 /**
- * Reads a classic libpcap file (what `tcpdump -w` writes). Either byte order,
- * micro- or nanosecond timestamps. A record cut short at the end of the file (a
- * capture stopped mid-write) is dropped rather than treated as an error.
+ * The packets of a classic libpcap file (what `tcpdump -w` writes). Either byte
+ * order, micro- or nanosecond timestamps.
  */
-export function readPcap(file: Buffer): PcapRecord[] {
-  return collectRecords(pcapPackets(file));
-}
-
-/** The packets of a classic libpcap file, as readPcap reads them. */
-export function pcapPackets(file: Buffer): PacketCursor {
-  if (file.length < 24)
-    throw new PcapFormatError(`file is ${file.length} bytes, shorter than a pcap header`);
-  const magicLE = file.readUInt32LE(0);
+export function pcapPackets(window: ByteWindow): PacketCursor {
+  if (!window.ensure(FILE_HEADER)) {
+    const size = window.limit - window.pos;
+    throw new CaptureFormatError(
+      'PCAP_TRUNCATED_HEADER',
+      0,
+      `the file is ${size} bytes, shorter than the ${FILE_HEADER}-byte pcap header`,
+    );
+  }
+  const file = window.bytes;
+  const at = window.pos;
+  const magicLE = file.readUInt32LE(at);
   let little: boolean;
   let nanos: boolean;
   if (magicLE === 0xa1b2c3d4 || magicLE === 0xa1b23c4d) {
     little = true;
     nanos = magicLE === 0xa1b23c4d;
   } else {
-    const magicBE = file.readUInt32BE(0);
+    const magicBE = file.readUInt32BE(at);
     if (magicBE !== 0xa1b2c3d4 && magicBE !== 0xa1b23c4d) {
-      throw new PcapFormatError(`unknown magic 0x${magicBE.toString(16)}: not a pcap file`);
+      throw new CaptureFormatError(
+        'NOT_A_CAPTURE',
+        0,
+        `unknown magic 0x${magicBE.toString(16)}: not a pcap or pcapng file`,
+      );
     }
     little = false;
     nanos = magicBE === 0xa1b23c4d;
   }
-  return new PcapPackets(file, little, nanos);
+  const linkType = (little ? file.readUInt32LE(at + 20) : file.readUInt32BE(at + 20)) & 0x0fffffff;
+  checkLinkType(linkType, 'the pcap header', 0);
+  window.pos += FILE_HEADER;
+  return new PcapPackets(window, linkType, little, nanos);
 }
 
 class PcapPackets implements PacketCursor {
-  readonly bytes: Buffer;
-  readonly linkType: number;
+  bytes: Buffer;
   start = 0;
-  /** The first record follows the 24-byte file header. */
-  end = 24;
+  end = 0;
   timestampMicros = 0;
+  readonly linkType: number;
+  private readonly window: ByteWindow;
   private readonly little: boolean;
   private readonly nanos: boolean;
 
-  constructor(file: Buffer, little: boolean, nanos: boolean) {
-    this.bytes = file;
+  constructor(window: ByteWindow, linkType: number, little: boolean, nanos: boolean) {
+    this.window = window;
+    this.bytes = window.bytes;
+    this.linkType = linkType;
     this.little = little;
     this.nanos = nanos;
-    this.linkType = this.u32(20) & 0x0fffffff;
   }
 
   private u32(offset: number): number {
@@ -96,16 +96,40 @@ class PcapPackets implements PacketCursor {
   }
 
   next(): boolean {
-    const offset = this.end;
-    if (offset + 16 > this.bytes.length) return false;
-    const seconds = this.u32(offset);
-    const fraction = this.u32(offset + 4);
-    const captured = this.u32(offset + 8);
-    const start = offset + 16;
-    if (start + captured > this.bytes.length) return false;
+    const w = this.window;
+    if (!w.ensure(RECORD_HEADER)) {
+      if (w.limit === w.pos) return false;
+      throw this.truncated(
+        `the file ends ${w.limit - w.pos} bytes into its ${RECORD_HEADER}-byte header`,
+      );
+    }
+    this.bytes = w.bytes;
+    const captured = this.u32(w.pos + 8);
+    if (captured > MAX_CAPTURED) {
+      throw new CaptureFormatError(
+        'PCAP_RECORD_TOO_LONG',
+        w.offsetOf(w.pos),
+        `record claims ${captured} captured bytes, more than any capture of link type ${this.linkType} holds (${MAX_CAPTURED})`,
+      );
+    }
+    if (!w.ensure(RECORD_HEADER + captured)) {
+      const got = w.limit - w.pos - RECORD_HEADER;
+      throw this.truncated(`the file ends ${got} bytes into its ${captured} captured bytes`);
+    }
+    // ensure() may have moved the bytes.
+    this.bytes = w.bytes;
+    const at = w.pos;
+    const seconds = this.u32(at);
+    const fraction = this.u32(at + 4);
     this.timestampMicros = seconds * 1e6 + (this.nanos ? Math.floor(fraction / 1000) : fraction);
-    this.start = start;
-    this.end = start + captured;
+    this.start = at + RECORD_HEADER;
+    this.end = this.start + captured;
+    w.pos = this.end;
     return true;
+  }
+
+  private truncated(how: string): CaptureFormatError {
+    const offset = this.window.offsetOf(this.window.pos);
+    return new CaptureFormatError('PCAP_TRUNCATED_RECORD', offset, `record cut short: ${how}`);
   }
 }

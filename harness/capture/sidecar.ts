@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import tar from 'tar-stream';
 import { containerOutput } from '../topology/docker.ts';
-import { readPcap } from './pcap.ts';
+import { readRecords } from './capture-file.ts';
 import { decodeTcpSegment } from './packet.ts';
 
 const PCAP_IN_CONTAINER = '/capture/backend.pcap';
@@ -87,7 +87,8 @@ async function catchUp(
   try {
     while (Date.now() < deadline) {
       await extractSingleFile(await sidecar.copyArchiveFromContainer(PCAP_IN_CONTAINER), scratch);
-      const records = readPcap(await readFile(scratch));
+      // tcpdump is still writing: a record cut at the end is expected, and what is whole will do.
+      const { records } = readRecords(await readFile(scratch));
       if (records.some((r) => decodeTcpSegment(r.linkType, r.data)?.dst === MARKER_ADDRESS)) return;
       await sleep(100);
     }

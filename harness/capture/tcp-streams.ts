@@ -1,6 +1,5 @@
-import { capturePackets } from './capture-file.ts';
-import type { PacketCursor, PcapRecord } from './pcap.ts';
-import { ipText, locateTcpSegment, newTcpLocation, TCP_ACK, TCP_SYN } from './packet.ts';
+import { ipText, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpLocation } from './packet.ts';
+import { TupleTable } from './tuple-table.ts';
 
 /** A TCP connection's 4-tuple, client side first. */
 export interface ConnectionTuple {
@@ -10,99 +9,56 @@ export interface ConnectionTuple {
   dport: number;
 }
 
-/** The client-to-server bytes of one TCP connection, reassembled in sequence order. */
-export interface ClientStream {
-  connection: ConnectionTuple;
-  firstSeenMicros: number;
-  bytes: Buffer;
-  /** True when a hole in the sequence space cut the reassembly short. */
-  truncated: boolean;
+/** What reads a connection's client-to-server bytes, in order, for as long as it needs them. */
+export interface StreamReader {
+  /** Stream bytes it is done with: they are not kept for it. */
+  readonly taken: number;
+  /**
+   * Reads on from `bytes[start, end)`: the stream after the bytes taken, as far
+   * as it arrived without a gap. True once it needs no more bytes.
+   */
+  read(bytes: Buffer, start: number, end: number): boolean;
+  /** The stream ended with `bytes[start, end)`, as for read(); `gap` when bytes after them are missing. */
+  end(bytes: Buffer, start: number, end: number, gap: boolean): void;
 }
 
-/** A payload as offsets into the bytes holding its frame, so that collecting it copies nothing. */
-interface Segment {
-  seq: number;
+/** Bytes of one segment held for a reader: a view into the capture's bytes until detach() copies it. */
+interface Piece {
+  /** Stream offset of bytes[start]. */
+  offset: number;
   bytes: Buffer;
   start: number;
   end: number;
+  owned: boolean;
 }
 
-interface Building {
-  connection: ConnectionTuple;
-  firstSeenMicros: number;
-  /** Sequence number of the first payload byte, once known. */
-  base: number | null;
-  /** The bytes holding the frame that opened the connection, whose addresses lookups compare. */
-  origin: Buffer;
-  ipVersion: number;
-  clientAt: number;
-  serverAt: number;
-  /** Index into the open connections: a 4-tuple keeps its index when a new connection reuses it. */
+interface Connection<R> {
+  tuple: ConnectionTuple;
+  /** Its place in the order connections started. */
+  order: number;
   slot: number;
-  /** The first payload, inline since most connections have only the one. */
-  seq: number;
-  bytes: Buffer | null;
-  start: number;
-  end: number;
-  more: Segment[] | null;
+  /** Sequence number of the client's first byte. */
+  base: number;
+  /** Null once it needs no more bytes. */
+  reader: R | null;
+  /** Past the bytes taken, by stream offset, equal offsets in arrival order; null when none. */
+  pieces: Piece[] | null;
+  held: number;
+  /** Stream offset where the client's bytes end (FIN, RST), or -1 while not known. */
+  endsAt: number;
+  /** A segment was not kept: the stream has a gap there. */
+  cut: boolean;
 }
+
+/**
+ * Bytes held per connection past a gap or an unfinished header. A PROXY header
+ * is at most 16 + 65535 bytes, so this covers any one the capture has whole; a
+ * segment that would go past it is dropped, and the stream ends at a gap there.
+ */
+const MAX_HELD = 256 << 10;
+const NOTHING = Buffer.alloc(0);
 
 const relative = (seq: number, base: number) => (seq - base) >>> 0;
-const u32 = (b: Uint8Array, at: number) =>
-  (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
-
-/** A hash of a 4-tuple, client side first. */
-function tupleHash(
-  size: number,
-  b: Uint8Array,
-  clientAt: number,
-  clientPort: number,
-  serverAt: number,
-  serverPort: number,
-): number {
-  let h = Math.imul((clientPort << 16) | serverPort, 0x9e3779b1);
-  for (let k = 0; k < size; k += 4) {
-    h = Math.imul(h ^ u32(b, clientAt + k), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 15) ^ u32(b, serverAt + k), 0xc2b2ae35);
-    h ^= h >>> 13;
-  }
-  return h;
-}
-
-/** The table at twice the size, each pair moved to where a probe now starts looking for it. */
-function grown(table: Int32Array): Int32Array {
-  const bigger = new Int32Array(table.length * 2);
-  const mask = (bigger.length >> 1) - 1;
-  for (let e = 0; e < table.length; e += 2) {
-    if (table[e + 1] === 0) continue;
-    const hash = table[e]!;
-    let entry = hash & mask;
-    while (bigger[2 * entry + 1] !== 0) entry = (entry + 1) & mask;
-    bigger[2 * entry] = hash;
-    bigger[2 * entry + 1] = table[e + 1]!;
-  }
-  return bigger;
-}
-
-function sameTuple(
-  c: Building,
-  ipVersion: number,
-  b: Uint8Array,
-  clientAt: number,
-  clientPort: number,
-  serverAt: number,
-  serverPort: number,
-): boolean {
-  const { connection: t, origin } = c;
-  if (t.sport !== clientPort || t.dport !== serverPort || c.ipVersion !== ipVersion) return false;
-  const size = ipVersion === 4 ? 4 : 16;
-  for (let k = 0; k < size; k++) {
-    if (origin[c.clientAt + k] !== b[clientAt + k] || origin[c.serverAt + k] !== b[serverAt + k]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 /**
  * Text of the addresses seen, in a small direct-mapped cache: a capture's
@@ -131,208 +87,263 @@ class AddressNames {
 }
 
 /**
- * Groups the capture's TCP segments into connections and reassembles what each
- * client sent. The client is the side that sent the SYN; a SYN-ACK alone also
- * tells the direction. Out-of-order and retransmitted segments are handled; a new
- * SYN on a finished 4-tuple starts a new connection.
+ * Groups TCP segments into connections and hands each client's bytes, in
+ * sequence order, to a reader of its own until it needs no more, the
+ * connection ends (FIN or RST once the bytes before it are in, a new SYN on
+ * its 4-tuple) or end() is called. The client is the side that sent the SYN;
+ * a SYN-ACK alone also tells the direction and, by what it acknowledges, where
+ * the client's bytes start. Out-of-order and retransmitted segments are
+ * handled. Segments are read in place; only bytes a reader still waits for are
+ * held, and copied out by detach() before the capture's bytes are reused.
  */
-export function reassembleClientStreams(records: PcapRecord[]): ClientStream[] {
-  return reassemble(new RecordPackets(records));
-}
+export class ClientStreams<R extends StreamReader> {
+  private readonly table = new TupleTable();
+  /** By slot. */
+  private readonly open: (Connection<R> | undefined)[] = [];
+  private readonly names = new AddressNames();
+  private started = 0;
+  private readonly newReader: () => R;
+  private readonly onDone: (order: number, tuple: ConnectionTuple, reader: R) => void;
 
-/**
- * reassembleClientStreams(readCapture(file)), straight from the file: without a
- * record and a view per packet it takes a fraction of the time and memory.
- */
-export function captureClientStreams(file: Buffer): ClientStream[] {
-  return reassemble(capturePackets(file));
-}
-
-/** Records walked like a capture file's packets. */
-class RecordPackets implements PacketCursor {
-  bytes: Buffer = Buffer.alloc(0);
-  start = 0;
-  end = 0;
-  linkType = 0;
-  timestampMicros = 0;
-  private readonly records: PcapRecord[];
-  private i = 0;
-
-  constructor(records: PcapRecord[]) {
-    this.records = records;
+  /**
+   * `onDone` is called once per connection when its reader is done, in no
+   * particular order: `order` is the connection's place in the order they started.
+   */
+  constructor(
+    newReader: () => R,
+    onDone: (order: number, tuple: ConnectionTuple, reader: R) => void,
+  ) {
+    this.newReader = newReader;
+    this.onDone = onDone;
   }
 
-  next(): boolean {
-    if (this.i >= this.records.length) return false;
-    const record = this.records[this.i++]!;
-    this.bytes = record.data;
-    this.end = record.data.length;
-    this.linkType = record.linkType;
-    this.timestampMicros = record.timestampMicros;
-    return true;
-  }
-}
-
-function reassemble(packets: PacketCursor): ClientStream[] {
-  /** Connections replaced by a new one on the same 4-tuple. */
-  const done: Building[] = [];
-  /** The open connection of each 4-tuple, in the order the 4-tuples first appeared. */
-  const slots: Building[] = [];
-  // Slots by 4-tuple: open addressing over (hash, slot + 1) pairs, 0 marking a free
-  // pair. A Map lookup per packet cost more than all the rest of reassembly.
-  let table: Int32Array = new Int32Array(2 << 12);
-  let used = 0;
-  const names = new AddressNames();
-  /** Whether `slots` is already in time order, the usual case: then it needs no sort. */
-  let inOrder = true;
-  let lastSeen = -Infinity;
-
-  const at = newTcpLocation();
-  while (packets.next()) {
-    const bytes = packets.bytes;
-    if (!locateTcpSegment(packets.linkType, bytes, packets.start, packets.end, at)) continue;
+  /** One captured TCP segment, located in `bytes`. */
+  segment(bytes: Buffer, at: TcpLocation): void {
     const flags = at.flags;
     const syn = (flags & TCP_SYN) !== 0;
-    // Bare ACKs, FINs and RSTs neither open a connection nor carry bytes.
-    if (!syn && at.payloadEnd === at.payloadStart) continue;
+    const length = at.payloadEnd - at.payloadStart;
+    // Bare ACKs neither open, carry nor end anything.
+    if (!syn && length === 0 && (flags & (TCP_FIN | TCP_RST)) === 0) return;
     const size = at.ipVersion === 4 ? 4 : 16;
     // The client sends the SYN and the data, and receives the SYN-ACK.
     const clientIsSender = !syn || (flags & TCP_ACK) === 0;
-    const clientAt = clientIsSender ? at.addresses : at.addresses + size;
-    const serverAt = clientIsSender ? at.addresses + size : at.addresses;
-    const clientPort = clientIsSender ? at.sport : at.dport;
-    const serverPort = clientIsSender ? at.dport : at.sport;
-    const hash = tupleHash(size, bytes, clientAt, clientPort, serverAt, serverPort);
-    const mask = (table.length >> 1) - 1;
-    let entry = hash & mask;
-    let existing: Building | null = null;
-    for (let slot = table[2 * entry + 1]!; slot !== 0; slot = table[2 * entry + 1]!) {
-      if (table[2 * entry] === hash) {
-        const c = slots[slot - 1]!;
-        if (sameTuple(c, at.ipVersion, bytes, clientAt, clientPort, serverAt, serverPort)) {
-          existing = c;
-          break;
-        }
-      }
-      entry = (entry + 1) & mask;
-    }
+    const sender = at.addresses;
+    const receiver = at.addresses + size;
+    // A SYN or SYN-ACK opens a slot for a 4-tuple not seen yet.
+    const slot = clientIsSender
+      ? this.table.slot(at.ipVersion, bytes, sender, at.sport, receiver, at.dport, syn)
+      : this.table.slot(at.ipVersion, bytes, receiver, at.dport, sender, at.sport, syn);
 
     if (syn) {
-      const base = clientIsSender ? (at.seq + 1) >>> 0 : null;
+      this.opening(bytes, at, slot, clientIsSender);
+      return;
+    }
+    if (slot < 0) {
+      // The server's RST ends the connection at the bytes it acknowledged.
+      if ((flags & TCP_RST) === 0) return;
+      const reset = this.table.slot(
+        at.ipVersion,
+        bytes,
+        receiver,
+        at.dport,
+        sender,
+        at.sport,
+        false,
+      );
+      if (reset < 0) return;
+      const c = this.open[reset]!;
+      this.ending(c, (flags & TCP_ACK) !== 0 ? relative(at.ack, c.base) : 0);
+      return;
+    }
+    const c = this.open[slot]!;
+    if (length > 0 && c.reader !== null) {
+      this.data(c, relative(at.seq, c.base), bytes, at.payloadStart, at.payloadEnd);
+    }
+    if ((flags & TCP_RST) !== 0) this.ending(c, relative(at.seq, c.base));
+    else if ((flags & TCP_FIN) !== 0) this.ending(c, relative(at.seq, c.base) + length);
+    else if (c.endsAt >= 0) this.ending(c, c.endsAt);
+  }
+
+  /** Copies the bytes readers wait for out of the segments' bytes, which are about to be reused. */
+  detach(): void {
+    for (const c of this.open) {
+      for (const p of c?.pieces ?? []) {
+        if (p.owned) continue;
+        p.bytes = Buffer.from(p.bytes.subarray(p.start, p.end));
+        p.end -= p.start;
+        p.start = 0;
+        p.owned = true;
+      }
+    }
+  }
+
+  /** The capture ended: every stream ends where it is. */
+  end(): void {
+    for (const c of this.open) if (c) this.finish(c);
+  }
+
+  private opening(bytes: Buffer, at: TcpLocation, slot: number, clientIsSender: boolean): void {
+    const base = clientIsSender ? (at.seq + 1) >>> 0 : at.ack;
+    const size = at.ipVersion === 4 ? 4 : 16;
+    const clientAt = clientIsSender ? at.addresses : at.addresses + size;
+    const serverAt = clientIsSender ? at.addresses + size : at.addresses;
+    const existing = this.open[slot];
+    if (existing) {
       // A retransmitted SYN keeps its ISN; a different ISN is a new connection.
       // A SYN-ACK only opens a connection whose SYN was not captured.
-      if (existing && (!clientIsSender || existing.base === base)) continue;
-      const building: Building = {
-        connection: {
-          src: names.text(at.ipVersion, bytes, clientAt),
-          sport: clientPort,
-          dst: names.text(at.ipVersion, bytes, serverAt),
-          dport: serverPort,
-        },
-        firstSeenMicros: packets.timestampMicros,
-        base,
-        origin: bytes,
-        ipVersion: at.ipVersion,
-        clientAt,
-        serverAt,
-        slot: existing ? existing.slot : slots.length,
-        seq: 0,
-        bytes: null,
-        start: 0,
-        end: 0,
-        more: null,
-      };
-      if (existing) {
-        done.push(existing);
-        inOrder = false;
-      } else {
-        // The probe above stopped at a free pair.
-        table[2 * entry] = hash;
-        table[2 * entry + 1] = building.slot + 1;
-        if (++used * 2 > mask) table = grown(table);
-      }
-      slots[building.slot] = building;
-      if (packets.timestampMicros < lastSeen) inOrder = false;
-      lastSeen = packets.timestampMicros;
-      continue;
+      if (!clientIsSender || existing.base === base) return;
+      this.finish(existing);
     }
-
-    if (!existing) continue;
-    if (existing.bytes === null) {
-      existing.seq = at.seq;
-      existing.bytes = bytes;
-      existing.start = at.payloadStart;
-      existing.end = at.payloadEnd;
-    } else {
-      (existing.more ??= []).push({
-        seq: at.seq,
-        bytes,
-        start: at.payloadStart,
-        end: at.payloadEnd,
-      });
-    }
-  }
-
-  if (inOrder) return slots.map(assemble);
-  // Replaced connections before open ones, each in order, then a stable sort by time.
-  return done
-    .concat(slots)
-    .sort((a, b) => a.firstSeenMicros - b.firstSeenMicros)
-    .map(assemble);
-}
-
-function assemble(b: Building): ClientStream {
-  const { connection, firstSeenMicros } = b;
-  if (b.bytes === null) {
-    return { connection, firstSeenMicros, bytes: Buffer.alloc(0), truncated: false };
-  }
-  if (b.more === null) {
-    // A lone payload is handed out as a view: nothing to order or join.
-    if (b.base !== null && relative(b.seq, b.base) !== 0) {
-      return { connection, firstSeenMicros, bytes: Buffer.alloc(0), truncated: true };
-    }
-    return {
-      connection,
-      firstSeenMicros,
-      bytes: b.bytes.subarray(b.start, b.end),
-      truncated: false,
+    this.open[slot] = {
+      tuple: {
+        src: this.names.text(at.ipVersion, bytes, clientAt),
+        sport: clientIsSender ? at.sport : at.dport,
+        dst: this.names.text(at.ipVersion, bytes, serverAt),
+        dport: clientIsSender ? at.dport : at.sport,
+      },
+      order: this.started++,
+      slot,
+      base,
+      reader: this.newReader(),
+      pieces: null,
+      held: 0,
+      endsAt: -1,
+      cut: false,
     };
   }
-  const segments = [{ seq: b.seq, bytes: b.bytes, start: b.start, end: b.end }].concat(b.more);
-  const first = b.seq;
-  // Without the SYN, the lowest sequence number seen is the best start there is.
-  const base =
-    b.base ??
-    segments.reduce(
-      (low, s) => (relative(s.seq, first) < relative(low, first) ? s.seq : low),
-      first,
-    );
-  const ordered = segments
-    .map((s) => ({ offset: relative(s.seq, base), s }))
-    .sort((x, y) => x.offset - y.offset);
-  const pieces: Segment[] = [];
-  let length = 0;
-  let truncated = false;
-  for (const { offset, s } of ordered) {
-    if (offset > length) {
-      truncated = true;
-      break;
+
+  private data(c: Connection<R>, offset: number, bytes: Buffer, start: number, end: number): void {
+    const reader = c.reader!;
+    const taken = reader.taken;
+    if (c.pieces === null && offset <= taken) {
+      // In order, nothing held: read straight from the segment.
+      if (offset + (end - start) <= taken) return;
+      const from = start + (taken - offset);
+      if (reader.read(bytes, from, end)) return this.done(c);
+      this.keep(c, reader.taken, bytes, from + (reader.taken - taken), end);
+      return;
     }
-    // Bytes before `length` were already taken from an earlier segment.
-    const start = s.start + (length - offset);
-    if (start < s.end) {
-      pieces.push({ seq: 0, bytes: s.bytes, start, end: s.end });
-      length += s.end - start;
+    this.keep(c, offset, bytes, start, end);
+    const pieces = c.pieces;
+    if (pieces === null || pieces[0]!.offset > reader.taken) return;
+    const run = this.merge(c, pieces);
+    if (reader.read(run.bytes, run.start, run.end)) return this.done(c);
+    this.drop(c, pieces, reader.taken);
+  }
+
+  private keep(c: Connection<R>, offset: number, bytes: Buffer, start: number, end: number): void {
+    const taken = c.reader!.taken;
+    if (offset < taken) {
+      start += taken - offset;
+      offset = taken;
     }
+    if (start >= end) return;
+    if (c.held + (end - start) > MAX_HELD) {
+      c.cut = true;
+      return;
+    }
+    const pieces = (c.pieces ??= []);
+    let i = pieces.length;
+    while (i > 0 && pieces[i - 1]!.offset > offset) i--;
+    const before = pieces[i - 1];
+    // A retransmission of bytes held already adds nothing.
+    if (before && before.offset + (before.end - before.start) >= offset + (end - start)) return;
+    pieces.splice(i, 0, { offset, bytes, start, end, owned: false });
+    c.held += end - start;
   }
-  let bytes: Buffer;
-  if (pieces.length === 1) {
-    const [p] = pieces as [Segment];
-    bytes = p.bytes.subarray(p.start, p.end);
-  } else {
-    bytes = Buffer.allocUnsafe(length);
-    let filled = 0;
-    for (const p of pieces) filled += p.bytes.copy(bytes, filled, p.start, p.end);
+
+  /**
+   * Joins the pieces that run on without a gap from the first (at the bytes
+   * taken) into that one, so that any left start past a gap: copied only when
+   * more than one piece adds bytes.
+   */
+  private merge(c: Connection<R>, pieces: Piece[]): Piece {
+    const first = pieces[0]!;
+    let end = first.offset + (first.end - first.start);
+    let count = 1;
+    let adding = 1;
+    for (; count < pieces.length; count++) {
+      const p = pieces[count]!;
+      if (p.offset > end) break;
+      const pEnd = p.offset + (p.end - p.start);
+      if (pEnd > end) {
+        end = pEnd;
+        adding++;
+      }
+    }
+    if (adding === 1) {
+      pieces.splice(1, count - 1);
+    } else {
+      const joined = Buffer.allocUnsafe(end - first.offset);
+      let length = first.offset;
+      for (let i = 0; i < count; i++) {
+        const p = pieces[i]!;
+        // Bytes before `length` were already taken from an earlier piece.
+        const from = p.start + (length - p.offset);
+        if (from < p.end) length += p.bytes.copy(joined, length - first.offset, from, p.end);
+      }
+      pieces.splice(0, count, {
+        offset: first.offset,
+        bytes: joined,
+        start: 0,
+        end: joined.length,
+        owned: true,
+      });
+    }
+    c.held = pieces.reduce((sum, p) => sum + (p.end - p.start), 0);
+    return pieces[0]!;
   }
-  return { connection, firstSeenMicros, bytes, truncated };
+
+  /** Lets go of the first piece's bytes before `taken`. */
+  private drop(c: Connection<R>, pieces: Piece[], taken: number): void {
+    const first = pieces[0]!;
+    const gone = Math.min(taken - first.offset, first.end - first.start);
+    first.start += gone;
+    first.offset += gone;
+    c.held -= gone;
+    if (first.start === first.end) pieces.shift();
+    if (pieces.length === 0) c.pieces = null;
+  }
+
+  /** The client's bytes end at stream offset `at`: the connection closes once those before it are in. */
+  private ending(c: Connection<R>, at: number): void {
+    c.endsAt = at;
+    if (c.reader !== null && this.runEnd(c) < at) return;
+    this.finish(c);
+    this.table.remove(c.slot);
+    this.open[c.slot] = undefined;
+  }
+
+  /** Where the bytes that arrived without a gap end. */
+  private runEnd(c: Connection<R>): number {
+    let end = c.reader!.taken;
+    for (const p of c.pieces ?? []) {
+      if (p.offset > end) break;
+      end = Math.max(end, p.offset + (p.end - p.start));
+    }
+    return end;
+  }
+
+  private finish(c: Connection<R>): void {
+    const reader = c.reader;
+    if (reader === null) return;
+    // Bytes are missing before a piece held past a gap, or where one was not kept.
+    const pieces = c.pieces;
+    if (pieces === null) {
+      reader.end(NOTHING, 0, 0, c.cut);
+    } else if (pieces[0]!.offset > reader.taken) {
+      reader.end(NOTHING, 0, 0, true);
+    } else {
+      const run = this.merge(c, pieces);
+      reader.end(run.bytes, run.start, run.end, c.cut || pieces.length > 1);
+    }
+    this.done(c);
+  }
+
+  private done(c: Connection<R>): void {
+    this.onDone(c.order, c.tuple, c.reader!);
+    c.reader = null;
+    c.pieces = null;
+    c.held = 0;
+  }
 }

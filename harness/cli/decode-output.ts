@@ -1,11 +1,6 @@
+import type { CaptureDamage } from '../capture/damage.ts';
 import type { CapturedConnection } from '../capture/proxy-headers.ts';
-import type {
-  DecodeError,
-  DecodeResult,
-  ProxyAddress,
-  ProxyHeader,
-  Tlv,
-} from '../proxy-protocol/types.ts';
+import type { DecodeResult, ProxyAddress, ProxyHeader, Tlv } from '../proxy-protocol/types.ts';
 
 /** The JSON form of a header: what `proxyproof decode` prints. */
 function headerJson(h: ProxyHeader, hex: string) {
@@ -31,18 +26,20 @@ function headerJson(h: ProxyHeader, hex: string) {
   };
 }
 
-/** One JSON line per connection that begins with a PROXY header (or a broken one). */
-export function connectionLines(connections: CapturedConnection[]): string[] {
-  return connections
-    .filter((c) => c.headers.length > 0 || c.error)
-    .map((c) =>
-      JSON.stringify({
-        connection: c.connection,
-        headers: c.headers.map((h) => headerJson(h, h.hex)),
-        ...(c.error ? { error: c.error } : {}),
-      }),
-    );
+/** Whether decode shows a connection: it begins with a PROXY header, or a broken one. */
+export const shown = (c: CapturedConnection) => c.headers.length > 0 || c.error !== null;
+
+/** A shown connection as one JSON line. */
+export function connectionLine(c: CapturedConnection): string {
+  return JSON.stringify({
+    connection: c.connection,
+    headers: c.headers.map((h) => headerJson(h, h.hex)),
+    ...(c.error ? { error: c.error } : {}),
+  });
 }
+
+/** What of a capture was not read, as a JSON line after the connections. */
+export const unreadLine = (damage: CaptureDamage) => JSON.stringify({ unread: damage });
 
 /** `decode --hex`: the header, or an error object; ok says which exit code. */
 export function hexResult(input: Buffer, result: DecodeResult): { ok: boolean; json: unknown } {
@@ -89,8 +86,7 @@ export function connectionTable(connections: CapturedConnection[]): string {
   const rows = [
     ['connection', 'v', 'command', 'source (client)', 'destination (proxy listener)', 'TLVs'],
   ];
-  for (const c of connections) {
-    if (c.headers.length === 0 && !c.error) continue;
+  for (const c of connections.filter(shown)) {
     const conn = `${address({ address: c.connection.src, port: c.connection.sport })} → ${address({ address: c.connection.dst, port: c.connection.dport })}`;
     c.headers.forEach((h, i) =>
       rows.push([
@@ -122,5 +118,3 @@ export function connectionTable(connections: CapturedConnection[]): string {
     )
     .join('\n');
 }
-
-export const errorLine = (error: DecodeError) => JSON.stringify({ error });

@@ -19,9 +19,7 @@ const origin = (port: number): Endpoint => ({ address: '10.0.1.5', port });
 /** The wire view the harness records for a connection that began with these bytes. */
 export function wireOf(bytes: Buffer): WireView {
   const connection = { src: '10.0.2.250', sport: 50000, dst: '10.0.2.2', dport: 3306 };
-  const view = wireView(
-    headersAtStart({ connection, firstSeenMicros: 0, bytes, truncated: false }),
-  );
+  const view = wireView(headersAtStart({ connection, bytes, truncated: false }));
   if (!view) throw new Error('fixture bytes begin with no PROXY header');
   return view;
 }
