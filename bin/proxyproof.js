@@ -8,4 +8,12 @@ import { register } from 'tsx/esm/api';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 register();
-await import('../harness/cli/main.ts');
+try {
+  await import('../harness/cli/main.ts');
+} catch (e) {
+  // The CLI itself did not load: a defect (or a broken install), never a verdict.
+  process.stderr.write(
+    `proxyproof: internal error, the CLI could not load; please report it with this output:\n${e?.stack ?? e}\n`,
+  );
+  process.exitCode = 70;
+}

@@ -14,14 +14,8 @@ export interface SweepResult {
   /** Run policies removed: "<load balancer>/<policy>". */
   deleted: string[];
   problems: string[];
-}
-
-/** "30m", "6h", "2d" or "0" as milliseconds; null if it is none of those. */
-export function parseAge(text: string): number | null {
-  if (text === '0') return 0;
-  const m = /^(\d+)([mhd])$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  /** Restore records found, old enough or not. */
+  records: number;
 }
 
 async function allLoadBalancers(clients: AwsClients): Promise<LoadBalancerDescription[]> {
@@ -77,8 +71,9 @@ export async function sweepAws(opts: {
 }): Promise<SweepResult> {
   const now = (opts.now ?? new Date()).getTime();
   const old = (at: Date) => now - at.getTime() >= opts.olderThanMs;
-  const result: SweepResult = { restored: [], deleted: [], problems: [] };
-  for (const { file, pending } of await listPending(opts.reportsDir)) {
+  const pendings = await listPending(opts.reportsDir);
+  const result: SweepResult = { restored: [], deleted: [], problems: [], records: pendings.length };
+  for (const { file, pending } of pendings) {
     if (!old(new Date(pending.savedAt))) continue;
     const clients = opts.clients(pending);
     const what = `${pending.runId}-${pending.scenario}`;

@@ -1,7 +1,8 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { SetupError } from '../errors.ts';
-import { sweepRun } from '../topology/docker.ts';
+import { errorKind, errorLine, SetupError } from '../errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { clean } from './clean.ts';
 import { gate, run, type RunOptions } from './run.ts';
 import { decode } from './decode.ts';
 import { simulate } from './simulate.ts';
@@ -18,11 +19,25 @@ const runOptions = (command: Command) =>
     .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
     .option('--quiet', 'for CI: only verdicts, failures with their reasons, and the summary');
 
+// Until a command has finished, the code says "internal error": a run that
+// stalls on a promise nothing settles must never read as success.
+process.exitCode = EXIT.internal;
+let finished = false;
+process.once('beforeExit', () => {
+  if (finished) return;
+  process.stderr.write(
+    'proxyproof: internal error: the command stopped with work unfinished; please report it\n',
+  );
+});
+
 const program = new Command()
   .name('proxyproof')
   .description(
     "Proves a client's origin IP survives a TCP load balancer through the PROXY protocol to MySQL-family backends.",
-  );
+  )
+  // Commander's own exits (unknown option or command, missing argument) become exit 2 below.
+  .exitOverride()
+  .showHelpAfterError('(proxyproof --help, or proxyproof <command> --help, lists the options)');
 
 runOptions(
   program
@@ -80,11 +95,15 @@ aws
 program
   .command('clean')
   .description(
-    'remove every container and network any proxyproof run left behind (e.g. after kill -9)',
+    'remove the containers and networks of runs whose owner is gone (e.g. after kill -9); runs still going are left alone',
   )
-  .action(async () => {
-    const { containers, networks } = await sweepRun();
-    process.stdout.write(`removed ${containers} container(s) and ${networks} network(s)\n`);
+  .option('--all', "remove every proxyproof run's containers and networks, live ones too")
+  .option(
+    '--older-than <age>',
+    'also remove runs owned by other hosts (whose liveness cannot be checked) at least this old: 30m, 6h, 2d',
+  )
+  .action(async (options: { all?: boolean; olderThan?: string }) => {
+    process.exitCode = await clean(options);
   });
 
 program
@@ -102,7 +121,26 @@ program
 try {
   await program.parseAsync();
 } catch (e) {
-  const message = e instanceof SetupError ? e.message : ((e as Error).stack ?? String(e));
-  process.stderr.write(`proxyproof: ${message}\n`);
-  process.exitCode = 2;
+  process.exitCode = exitFor(e);
+} finally {
+  finished = true;
+  // Whatever a scenario file or a library left pending must not hold the exit hostage.
+  setTimeout(() => process.exit(), 2_000).unref();
+}
+
+/** Prints a command's error as the exit-code rule says, and returns the code. */
+function exitFor(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // --help and --version end with 0; commander has already printed its error line.
+    return e.exitCode === 0 ? EXIT.passed : EXIT.setup;
+  }
+  if (errorKind(e) === 'environment') {
+    // A SetupError's message is written for people (a bad scenario lists each problem on its line).
+    process.stderr.write(`proxyproof: ${e instanceof SetupError ? e.message : errorLine(e)}\n`);
+    return EXIT.setup;
+  }
+  process.stderr.write(
+    `proxyproof: internal error, a defect of proxyproof; please report it with this output:\n${(e as Error).stack ?? String(e)}\n`,
+  );
+  return EXIT.internal;
 }

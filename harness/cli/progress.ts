@@ -50,12 +50,12 @@ export function consoleEvents(
       out.write(`  ${paint(33, '!')} ${scenario}: ${message}\n`);
     },
     scenarioFinished(report) {
-      const mark =
-        report.status === 'passed'
-          ? paint(32, 'PASSED')
-          : report.status === 'failed'
-            ? paint(31, 'FAILED')
-            : paint(33, 'SKIPPED');
+      const mark = {
+        passed: paint(32, 'PASSED'),
+        failed: paint(31, 'FAILED'),
+        skipped: paint(33, 'SKIPPED'),
+        errored: paint(35, 'ERRORED'),
+      }[report.status];
       out.write(`  ${mark} ${report.id} in ${seconds(report.durationMillis)}: ${report.reason}\n`);
       for (const w of report.warnings) say(`    ${paint(33, 'warning:')} ${w}\n`);
       for (const c of report.connections.filter((e) => !e.verdict.ok)) {

@@ -11,6 +11,10 @@ import { gateConsoleLines, gateMarkdown, gateVerdict } from '../report/gate.ts';
 import { renderSummaryMarkdown, writeStepSummary } from '../report/summary-md.ts';
 import type { RunReport } from '../report/types.ts';
 import { onAws, type Scenario } from '../scenario/schema.ts';
+import { readAwsSettings } from '../aws/settings.ts';
+import { EXIT } from '../exit-codes.ts';
+import { runOutcome } from '../report/outcome.ts';
+import { ensureWritableFolder } from '../folders.ts';
 
 export interface RunOptions {
   reports: string;
@@ -18,19 +22,31 @@ export interface RunOptions {
   quiet?: boolean;
 }
 
-/** Which scenarios: a folder, an id pattern, and the option that gave it (for its error). */
+/** Which scenarios: a folder and an id pattern, each with the option that gave it (for errors). */
 interface Selection {
   dir: string;
+  dirOption: string;
   pattern: string | undefined;
-  option: string;
+  patternOption: string;
 }
 
-/** Loads and selects before anything starts: bad input, or no engine, is exit 2 with nothing created. */
-async function prepare({ dir, pattern, option }: Selection, jobsText: string) {
-  const jobs = Number(jobsText);
+/**
+ * Everything that can be known before anything starts: bad input (options,
+ * scenario files, AWS settings, the reports folder) or no engine is exit 2
+ * with nothing created.
+ */
+async function prepare(selection: Selection, options: RunOptions) {
+  const jobs = Number(options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
-    throw new SetupError(`--jobs must be a whole number >= 1, not ${jobsText}`);
-  const scenarios = selectScenarios(await loadScenarios(dir), pattern, option);
+    throw new SetupError(`--jobs must be a whole number >= 1, not ${options.jobs}`);
+  const { dir, dirOption, pattern, patternOption } = selection;
+  const scenarios = selectScenarios(await loadScenarios(dir, dirOption), pattern, patternOption);
+  await ensureWritableFolder(options.reports, '--reports');
+  const malformed = [...new Set(scenarios.filter(onAws).map((s) => s.balancer.kind))].flatMap(
+    (kind) => readAwsSettings(kind).malformed,
+  );
+  if (malformed.length > 0)
+    throw new SetupError(`malformed AWS settings: ${[...new Set(malformed)].join('; ')}`);
   // Fail before anything starts if local scenarios need an engine that is not there.
   if (!scenarios.every(onAws)) await docker();
   return { scenarios, jobs };
@@ -45,7 +61,7 @@ async function execute(
   selection: Selection,
   options: RunOptions,
 ): Promise<{ report: RunReport; scenarios: Scenario[] } | null> {
-  const { scenarios, jobs } = await prepare(selection, options.jobs);
+  const { scenarios, jobs } = await prepare(selection, options);
   const controller = new AbortController();
   onInterrupt(
     (signal) => {
@@ -63,16 +79,11 @@ async function execute(
   );
 
   // If the run ever stalls on a promise nothing will settle, Node exits on an
-  // empty event loop; that must read as a failure and still clean up.
+  // empty event loop (the CLI then says so, exit 70); its containers still go.
   let runId: string | undefined;
   let finished = false;
-  process.exitCode = 70;
   process.once('beforeExit', () => {
-    if (finished) return;
-    process.stderr.write(
-      'proxyproof: internal error: the run stopped with work unfinished; removing its containers\n',
-    );
-    if (runId) void sweepRun(runId);
+    if (!finished && runId) void sweepRun(runId);
   });
 
   const events = consoleEvents(process.stderr, { quiet: options.quiet });
@@ -85,9 +96,9 @@ async function execute(
       events: { ...events, runStarted: (id, list) => ((runId = id), events.runStarted(id, list)) },
     });
     finished = true;
-    const { passed, failed, skipped } = report.summary;
+    const { passed, failed, skipped, errored } = report.summary;
     process.stderr.write(
-      `\n${passed} passed, ${failed} failed, ${skipped} skipped\nreport: ${dir}/report.json\n`,
+      `\n${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped\nreport: ${dir}/report.json\n`,
     );
     await stepSummary(renderSummaryMarkdown(report));
     return { report, scenarios };
@@ -110,16 +121,28 @@ async function stepSummary(markdown: string): Promise<void> {
   );
 }
 
-/** Exit codes: 0 all passed, 1 a scenario failed, 2 bad input or environment, 130 interrupted. */
+/**
+ * Exit codes: 0 something was checked and all passed, 1 a scenario failed, 2
+ * bad input or environment (also: a scenario errored for it, or nothing was
+ * checked), 70 a defect of proxyproof, 130 interrupted.
+ */
 export async function run(
   options: RunOptions & { scenarios: string; only?: string },
 ): Promise<number> {
   const done = await execute(
-    { dir: options.scenarios, pattern: options.only, option: '--only' },
+    {
+      dir: options.scenarios,
+      dirOption: '--scenarios',
+      pattern: options.only,
+      patternOption: '--only',
+    },
     options,
   );
-  if (!done) return 130;
-  return done.report.summary.failed > 0 ? 1 : 0;
+  if (!done) return EXIT.interrupted;
+  const outcome = runOutcome(done.report);
+  // Each scenario's verdict was printed as it finished; this says why the exit code is not 0.
+  if (outcome.exitCode !== EXIT.passed) process.stderr.write(`${outcome.headline}\n`);
+  return outcome.exitCode;
 }
 
 /** As run, but with --require aws a skipped or unselected AWS scenario is a failure too. */
@@ -129,10 +152,15 @@ export async function gate(
   if (options.require !== undefined && options.require !== 'aws')
     throw new SetupError(`--require must be aws, not ${options.require}`);
   const done = await execute(
-    { dir: options.dir, pattern: options.scenarios, option: '--scenarios' },
+    {
+      dir: options.dir,
+      dirOption: '--dir',
+      pattern: options.scenarios,
+      patternOption: '--scenarios',
+    },
     options,
   );
-  if (!done) return 130;
+  if (!done) return EXIT.interrupted;
   const { report, scenarios } = done;
   const verdict = gateVerdict(report, {
     requireAws: options.require === 'aws',

@@ -1,9 +1,10 @@
 import { classicElbApi } from '../aws/elb-simulator/classic-api.ts';
-import { startQueryApi } from '../aws/elb-simulator/server.ts';
+import { ensurePortFree, startQueryApi } from '../aws/elb-simulator/server.ts';
 import { elbV2Api } from '../aws/elb-simulator/v2-api.ts';
 import { SetupError } from '../errors.ts';
 import { onInterrupt } from '../lifecycle/signals.ts';
-import { Steps } from '../lifecycle/steps.ts';
+import { Interrupted, Steps } from '../lifecycle/steps.ts';
+import { EXIT } from '../exit-codes.ts';
 import { Teardown } from '../lifecycle/teardown.ts';
 import { newRunId } from '../run/run-all.ts';
 import { sweepRun } from '../topology/docker.ts';
@@ -19,7 +20,8 @@ const MYSQL_PORT = 3306;
  * ELB "proxy-protocol" or an NLB "proxyproof-nlb", TCP 3306 → 3306) in front
  * of two MariaDB instances, with the ELB APIs (Classic and v2) on loopback;
  * PROXY settings made through them reconfigure HAProxy. Runs until
- * SIGINT/SIGTERM, then removes everything.
+ * SIGINT/SIGTERM, then removes everything: 0 when stopped once ready, 130 when
+ * interrupted while starting, 2 when the API port is taken (checked first).
  */
 export async function simulate(options: { port: string; kind: string }): Promise<number> {
   const apiPort = Number(options.port);
@@ -28,6 +30,7 @@ export async function simulate(options: { port: string; kind: string }): Promise
   const kind = options.kind as BalancerKind;
   if (!BALANCER_KINDS.includes(kind))
     throw new SetupError(`--kind must be ${BALANCER_KINDS.join(' or ')}, not ${options.kind}`);
+  await ensurePortFree(apiPort);
   const runId = newRunId();
   const teardown = new Teardown();
   const controller = new AbortController();
@@ -35,6 +38,8 @@ export async function simulate(options: { port: string; kind: string }): Promise
     onInterrupt(
       () => {
         process.stderr.write('stopping: removing everything the simulation started\n');
+        // While still starting, the next step is not taken.
+        controller.abort();
         resolve();
       },
       () => {
@@ -85,7 +90,11 @@ export async function simulate(options: { port: string; kind: string }): Promise
       ].join('\n'),
     );
     await stopped;
-    return 0;
+    // Ctrl-C is how a simulation ends once it is up: a clean stop, not an interruption.
+    return EXIT.passed;
+  } catch (e) {
+    if (e instanceof Interrupted) return EXIT.interrupted;
+    throw e;
   } finally {
     await teardown.run();
     await sweepRun(runId);

@@ -2,7 +2,11 @@ import { formatEndpoint } from '../net/endpoint.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Evidence } from './types.ts';
 
-export type ScenarioStatus = 'passed' | 'failed' | 'skipped';
+/**
+ * passed and failed are verdicts on the evidence; skipped: not run here, with
+ * the reason; errored: the harness could not finish it, so there is no verdict.
+ */
+export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'errored';
 
 /** The scenario's outcome, derived from its connections' evidence only. */
 export function judgeScenario(

@@ -1,3 +1,5 @@
+import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { runOutcome } from './outcome.ts';
 import type { RunReport } from './types.ts';
 import { escapeMarkdown } from './summary-md.ts';
 
@@ -9,34 +11,37 @@ export interface GateOptions {
 }
 
 export interface GateVerdict {
-  exitCode: 0 | 1;
+  exitCode: ExitCode;
   /** Why the gate failed, one line per cause; one line saying it passed otherwise. */
   lines: string[];
 }
 
 /**
- * CI's decision on a finished run: green only when nothing failed, and, with
- * requireAws, only when every selected AWS scenario really ran, so a nightly
- * cannot go green by skipping (missing settings or credentials).
+ * CI's decision on a finished run: the run's own exit code (errored, failed,
+ * nothing checked), and, with requireAws, a failure when any selected AWS
+ * scenario did not really run, so a nightly cannot go green by skipping
+ * (missing settings or credentials).
  */
 export function gateVerdict(report: RunReport, options: GateOptions): GateVerdict {
-  const lines = report.scenarios
-    .filter((s) => s.status === 'failed')
-    .map((s) => `${s.id} failed: ${s.reason}`);
+  const outcome = runOutcome(report);
+  const required: string[] = [];
   if (options.requireAws) {
     const aws = report.scenarios.filter((s) => options.awsIds.includes(s.id));
     if (aws.length === 0) {
-      lines.push(
+      required.push(
         `--require aws: no AWS scenario was selected (selected: ${report.scenarios.map((s) => s.id).join(', ') || 'none'})`,
       );
     }
     for (const s of aws.filter((x) => x.status === 'skipped'))
-      lines.push(`--require aws: ${s.id} was skipped, and a skip is not a pass: ${s.reason}`);
+      required.push(`--require aws: ${s.id} was skipped, and a skip is not a pass: ${s.reason}`);
   }
-  if (lines.length > 0) return { exitCode: 1, lines };
+  const lines = [...outcome.lines, ...required];
+  // An unmet requirement is a failed check; an errored run keeps its stronger code.
+  if (required.length > 0 && report.summary.errored === 0) return { exitCode: EXIT.failed, lines };
+  if (outcome.exitCode !== EXIT.passed) return { exitCode: outcome.exitCode, lines };
   const { passed, skipped } = report.summary;
   return {
-    exitCode: 0,
+    exitCode: EXIT.passed,
     lines: [`gate passed: ${passed} passed, none failed, ${skipped} skipped`],
   };
 }

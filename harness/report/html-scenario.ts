@@ -12,7 +12,13 @@ const list = (items: (Html | string)[]) =>
   markup`<ul>${items.map((i) => markup`<li>${i}</li>`)}</ul>`;
 
 function reason(s: ScenarioReport): Html {
-  const lead = { passed: 'Why it passed', failed: 'Diagnosis', skipped: 'Skipped' }[s.status];
+  const lead = {
+    passed: 'Why it passed',
+    failed: 'Diagnosis',
+    skipped: 'Skipped',
+    errored:
+      s.errorKind === 'harness' ? 'Errored (a defect of proxyproof)' : 'Errored (environment)',
+  }[s.status];
   return markup`<p class="reason"><strong>${lead}:</strong> ${s.reason}</p>`;
 }
 

@@ -1,7 +1,7 @@
 // The page's only stylesheet, inlined: the report opens from disk with no network.
 // Narrow windows scroll tables sideways; print is black on white with failures open.
 export const CSS = `
-:root { color-scheme: light; --ok: #1a7f37; --fail: #b42318; --skip: #57606a; --line: #d0d7de; }
+:root { color-scheme: light; --ok: #1a7f37; --fail: #b42318; --error: #9a6700; --skip: #57606a; --line: #d0d7de; }
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328;
   background: #fff; margin: 0 auto; max-width: 76rem; padding: 1rem; }
@@ -13,11 +13,13 @@ h3 { font-size: 1rem; margin: 1.1rem 0 .3rem; }
 .summary span + span::before { content: " · "; color: var(--skip); }
 .mark { font-weight: 600; white-space: nowrap; }
 .mark.passed { color: var(--ok); } .mark.failed { color: var(--fail); } .mark.skipped { color: var(--skip); }
+.mark.errored { color: var(--error); }
 nav ol { padding-left: 1.2rem; }
 section.scenario { border: 1px solid var(--line); border-left: 6px solid var(--skip); border-radius: 6px;
   padding: .8rem 1rem; margin: 1.2rem 0; }
 section.scenario.passed { border-left-color: var(--ok); }
 section.scenario.failed { border-left-color: var(--fail); }
+section.scenario.errored { border-left-color: var(--error); }
 .meta { color: var(--skip); margin: .1rem 0 .5rem; }
 .hint { color: var(--skip); margin: .2rem 0; }
 .warnings { border: 1px solid #d4a72c; background: #fff8c5; padding: .4rem .8rem; border-radius: 6px; }

@@ -44,6 +44,7 @@ const MARKS: Record<ScenarioStatus, string> = {
   passed: '✓ passed',
   failed: '✗ FAILED',
   skipped: '– skipped',
+  errored: '⚠ ERRORED',
 };
 
 /** A status as a symbol and a word, so it reads without colour (and in print). */

@@ -20,9 +20,9 @@ const count = (n: number, status: ScenarioStatus, symbol: string) =>
   markup`<span${n > 0 ? markup` class="mark ${status}"` : ''}>${symbol} ${n} ${status}</span>`;
 
 function summary(report: RunReport): Html {
-  const { passed, failed, skipped } = report.summary;
+  const { passed, failed, skipped, errored } = report.summary;
   const took = formatMillis(runMillis(report));
-  return markup`<p class="summary">${count(passed, 'passed', '✓')}${count(failed, 'failed', '✗')}${count(skipped, 'skipped', '–')}<span>took ${took}</span><span>target ${report.target}</span><span>run <code>${report.runId}</code></span></p>`;
+  return markup`<p class="summary">${count(passed, 'passed', '✓')}${count(failed, 'failed', '✗')}${count(errored, 'errored', '⚠')}${count(skipped, 'skipped', '–')}<span>took ${took}</span><span>target ${report.target}</span><span>run <code>${report.runId}</code></span></p>`;
 }
 
 function contents(report: RunReport): Html {
@@ -35,14 +35,14 @@ function contents(report: RunReport): Html {
 
 /** Pure: the report in, the page out. */
 export function renderHtml(report: RunReport): string {
-  const { passed, failed, skipped } = report.summary;
+  const { passed, failed, skipped, errored } = report.summary;
   return markup`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>proxyproof ${report.runId}: ${passed} passed, ${failed} failed, ${skipped} skipped</title>
+<title>proxyproof ${report.runId}: ${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped</title>
 <style>${raw(CSS)}</style>
 </head>
 <body>

@@ -21,14 +21,17 @@ export function renderJunit(report: RunReport): string {
         ? `\n      <failure message="${escapeXml(s.reason)}">${escapeXml(failedRows || s.reason)}</failure>\n    `
         : s.status === 'skipped'
           ? `\n      <skipped message="${escapeXml(s.reason)}"/>\n    `
-          : '';
+          : s.status === 'errored'
+            ? `\n      <error type="${s.errorKind ?? 'environment'}" message="${escapeXml(s.reason)}">${escapeXml(s.reason)}</error>\n    `
+            : '';
     return `${open}${body}</testcase>`;
   });
-  const { passed, failed, skipped } = report.summary;
+  const { passed, failed, skipped, errored } = report.summary;
+  const counts = `tests="${passed + failed + skipped + errored}" failures="${failed}" errors="${errored}" skipped="${skipped}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="proxyproof" tests="${passed + failed + skipped}" failures="${failed}" skipped="${skipped}">`,
-    `  <testsuite name="proxyproof run ${escapeXml(report.runId)}" tests="${passed + failed + skipped}" failures="${failed}" skipped="${skipped}" timestamp="${report.startedAt}">`,
+    `<testsuites name="proxyproof" ${counts}>`,
+    `  <testsuite name="proxyproof run ${escapeXml(report.runId)}" ${counts} timestamp="${report.startedAt}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -7,7 +7,12 @@ import { viewsText } from './views.ts';
 /** A failed scenario may have dozens of failing connections; the first few tell the story. */
 const MAX_ROWS = 20;
 
-const MARK: Record<ScenarioStatus, string> = { passed: '✅', failed: '❌', skipped: '⏭️' };
+const MARK: Record<ScenarioStatus, string> = {
+  passed: '✅',
+  failed: '❌',
+  skipped: '⏭️',
+  errored: '⚠️',
+};
 
 /**
  * Report text (server errors included) as inline Markdown: a `|` or a line
@@ -26,8 +31,11 @@ const table = (head: string[], rows: string[][]) => [
 ];
 
 function headline(report: RunReport): string {
-  const { passed, failed, skipped } = report.summary;
-  const total = passed + failed + skipped;
+  const { passed, failed, skipped, errored } = report.summary;
+  const total = passed + failed + skipped + errored;
+  // An errored scenario has no verdict: the run proves nothing about it, so it leads.
+  if (errored > 0)
+    return `## ⚠️ proxyproof: ${errored} of ${total} scenario(s) errored (no verdict)${failed ? `, ${failed} failed` : ''}`;
   if (failed > 0) return `## ❌ proxyproof: ${failed} of ${total} scenario(s) failed`;
   // All skipped is not "all passed": nothing was proven.
   if (passed === 0) return `## ⏭️ proxyproof: none of ${total} scenario(s) ran (all skipped)`;
@@ -56,11 +64,11 @@ function failingConnections(s: ScenarioReport): string[] {
  * first, then every scenario, then what a person needs to act on a failure.
  */
 export function renderSummaryMarkdown(report: RunReport): string {
-  const { passed, failed, skipped } = report.summary;
+  const { passed, failed, skipped, errored } = report.summary;
   const out = [
     headline(report),
     '',
-    `${passed} passed · ${failed} failed · ${skipped} skipped · ${formatMillis(runMillis(report))} · target ${report.target} · run ${escapeMarkdown(report.runId)}`,
+    `${passed} passed · ${failed} failed · ${errored} errored · ${skipped} skipped · ${formatMillis(runMillis(report))} · target ${report.target} · run ${escapeMarkdown(report.runId)}`,
     '',
     ...table(
       ['', 'scenario', 'status', 'duration', 'reason'],
@@ -76,6 +84,16 @@ export function renderSummaryMarkdown(report: RunReport): string {
   for (const s of report.scenarios.filter((x) => x.status === 'failed')) {
     out.push('', `### ❌ ${escapeMarkdown(s.id)}: ${escapeMarkdown(s.title)}`, '');
     out.push(...failingConnections(s));
+  }
+  const erroredOnes = report.scenarios.filter((s) => s.status === 'errored');
+  if (erroredOnes.length > 0) {
+    out.push('', '### ⚠️ Errored (the harness could not finish these: no verdict)', '');
+    out.push(
+      ...erroredOnes.map(
+        (s) =>
+          `- **${escapeMarkdown(s.id)}** (${s.errorKind === 'harness' ? 'a defect of proxyproof: please report it' : 'environment'}): ${escapeMarkdown(s.reason)}`,
+      ),
+    );
   }
   const skippedOnes = report.scenarios.filter((s) => s.status === 'skipped');
   if (skippedOnes.length > 0) {

@@ -6,6 +6,7 @@ import type { RunReport, ScenarioReport } from '../report/types.ts';
 import { writeReport } from '../report/write.ts';
 import { onAws, type Scenario } from '../scenario/schema.ts';
 import { sweepRun } from '../topology/docker.ts';
+import { withEngineLock } from '../topology/engine-lock.ts';
 import { ensureImages } from '../topology/images.ts';
 import { runScenarioGroup, shareKey, type RunContext } from './run-scenario.ts';
 
@@ -55,15 +56,13 @@ export async function runAll(opts: {
   const reports: ScenarioReport[] = new Array<ScenarioReport>(opts.scenarios.length);
   const groups = groupByTopology(opts.scenarios);
   let next = 0;
-  // Two dual-stack networks at once broke host-to-container IPv6 here (connect
-  // timeouts), so IPv6 scenarios take turns; everything else runs side by side.
-  let ipv6Turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(group: Scenario[], work: () => Promise<T>): Promise<T> => {
-    if (!group.some((s) => s.balancer.ipv6Clients)) return work();
-    const mine = ipv6Turn.then(work, work);
-    ipv6Turn = mine.catch(() => undefined);
-    return mine;
-  };
+  // Two dual-stack networks at once on one engine broke host-to-container IPv6
+  // connects (timeouts), also across two runs: IPv6 scenarios take turns on the
+  // engine, whichever run they belong to; everything else runs side by side.
+  const inTurn = <T>(group: Scenario[], work: () => Promise<T>): Promise<T> =>
+    images && group.some((s) => s.balancer.ipv6Clients)
+      ? withEngineLock('ipv6', { runId, image: images.balancer, signal: opts.signal }, work)
+      : work();
   // A few workers take groups in file order; reports keep the scenarios' order.
   const worker = async () => {
     while (next < groups.length) {
@@ -96,7 +95,7 @@ export async function runAll(opts: {
   } finally {
     if (local) await sweepRun(runId);
   }
-  const summary = { passed: 0, failed: 0, skipped: 0 };
+  const summary = { passed: 0, failed: 0, skipped: 0, errored: 0 };
   for (const r of reports) summary[r.status] += 1;
   const report: RunReport = {
     runId,

@@ -13,6 +13,7 @@ import { readAwsSettings, type AwsSettings } from '../aws/settings.ts';
 import { judgeScenario } from '../evidence/scenario-verdict.ts';
 import type { Observation } from '../evidence/types.ts';
 import { judgeConnection } from '../evidence/verdict.ts';
+import { errorKind, errorLine } from '../errors.ts';
 import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { probeThroughBalancer, type ProbeResult } from '../probes/mysql-probe.ts';
 import type { ScenarioReport } from '../report/types.ts';
@@ -27,7 +28,7 @@ const NO_BALANCER_ADDRESS =
   "that the backend's view is not the balancer's own address: AWS does not name an ELB's node addresses";
 
 /** What a run found; runAwsScenario adds the scenario's name and the time taken. */
-type Outcome = Pick<ScenarioReport, 'status' | 'reason'> &
+type Outcome = Pick<ScenarioReport, 'status' | 'reason' | 'errorKind'> &
   Partial<Pick<ScenarioReport, 'connections' | 'warnings' | 'timings'>>;
 
 /** How a scenario reaches AWS; tests swap the clients for the simulator's or mocks. */
@@ -77,17 +78,17 @@ function observeRemote(probe: ProbeResult, settings: AwsSettings): Observation {
 }
 
 /** A failure as a person should read it: AWS's exception and words, or the harness's own. */
-const awsFailure = (e: unknown) => {
-  const err = e as Error;
-  // The SDK's errors carry $metadata. Our own checks throw plain Errors that
-  // say what is wrong (a listener missing); anything else is a harness bug.
-  const reason =
-    typeof e === 'object' && e !== null && '$metadata' in e
-      ? `AWS: ${err.name}: ${err.message}`
-      : err.name === 'Error'
-        ? err.message
-        : `the harness could not complete the scenario: ${err.name}: ${err.message}`;
-  return { status: 'failed' as const, reason };
+/**
+ * No verdict: AWS refused a call (its exception and words), the settings name
+ * something that is not there (a listener missing), or the harness broke.
+ */
+const awsFailure = (e: unknown): Pick<ScenarioReport, 'status' | 'reason' | 'errorKind'> => {
+  const fromAws = typeof e === 'object' && e !== null && '$metadata' in e;
+  return {
+    status: 'errored',
+    reason: `${fromAws ? 'AWS: ' : ''}${errorLine(e)}`,
+    errorKind: errorKind(e),
+  };
 };
 
 /**
@@ -117,7 +118,7 @@ export async function runAwsScenario(
   if (!read.ok) {
     return report({
       status: 'skipped',
-      reason: `needs AWS settings (README, "Against AWS"): ${read.problems.join('; ')}`,
+      reason: `needs AWS settings (README, "Against AWS"): ${[...read.missing, ...read.malformed].join('; ')}`,
     });
   }
   const settings = read.settings;
@@ -162,7 +163,7 @@ async function exerciseOnAws(
     savedAt: new Date().toISOString(),
     record: prepared.restore,
   });
-  let outcome: Pick<ScenarioReport, 'status' | 'reason'>;
+  let outcome: Pick<ScenarioReport, 'status' | 'reason' | 'errorKind'>;
   let connections: ScenarioReport['connections'] = [];
   let interrupted: Interrupted | null = null;
   try {

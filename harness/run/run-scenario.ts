@@ -1,14 +1,17 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { setPolicyThroughElbApi } from '../aws/local-elb.ts';
 import { setNlbProxyProtocolThroughApi } from '../aws/local-nlb.ts';
 import { runAwsScenario } from './run-aws-scenario.ts';
-import { extractProxyHeaders } from '../capture/extract.ts';
+import { streamProxyHeadersFromFile } from '../capture/extract.ts';
+import { unreadText } from '../capture/damage.ts';
+import type { CapturedConnection } from '../capture/proxy-headers.ts';
 import { observe, type BackendCapture } from '../evidence/correlate.ts';
 import { judgeScenario } from '../evidence/scenario-verdict.ts';
 import type { Evidence } from '../evidence/types.ts';
 import { judgeConnection } from '../evidence/verdict.ts';
+import { errorKind, errorLine, HarnessDefect } from '../errors.ts';
 import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { Teardown } from '../lifecycle/teardown.ts';
 import { probeThroughBalancer, type ProbeResult } from '../probes/mysql-probe.ts';
@@ -38,15 +41,27 @@ export interface RunContext {
   warn: (scenario: string, message: string) => void;
 }
 
-async function decodeCapture(
+/** A backend's capture, decoded as it streams from the file; a damaged one leaves no verdict to give. */
+function decodeCapture(
   c: CollectedCapture,
   backends: { name: string; trusts: string }[],
-): Promise<BackendCapture> {
+): BackendCapture {
   const backend = backends.find((b) => b.name === c.instance);
-  if (!backend) throw new Error(`a capture of ${c.instance}, which is not one of the backends`);
-  const trusts = backend.trusts;
-  const connections = extractProxyHeaders(await readFile(c.file));
-  return { instance: c.instance, connections, droppedByKernel: c.droppedByKernel, trusts };
+  if (!backend)
+    throw new HarnessDefect(`a capture of ${c.instance}, which is not one of the backends`);
+  const connections: CapturedConnection[] = [];
+  const damage = streamProxyHeadersFromFile(c.file, (found) => connections.push(found));
+  if (damage) {
+    throw new Error(
+      `the capture of ${c.instance} (${c.file}) could not be read whole: ${unreadText(damage)}; the wire view would be incomplete`,
+    );
+  }
+  return {
+    instance: c.instance,
+    connections,
+    droppedByKernel: c.droppedByKernel,
+    trusts: backend.trusts,
+  };
 }
 
 /** The scenario's balancer in HAProxy terms: Classic ELB is send-proxy (v1), NLB send-proxy-v2. */
@@ -79,7 +94,7 @@ function balancerFor(scenario: Scenario): Omit<BalancerSpec, 'instances'> {
 
 /** runAll builds the images whenever a local scenario is selected. */
 function imagesOf(ctx: RunContext): Images {
-  if (!ctx.images) throw new Error('a local scenario, but the run built no images');
+  if (!ctx.images) throw new HarnessDefect('a local scenario, but the run built no images');
   return ctx.images;
 }
 
@@ -225,9 +240,11 @@ async function exercise(scenario: Scenario, topology: Topology, steps: Steps) {
   return { probes, aborted, warnings };
 }
 
-const harnessFailure = (e: unknown) => ({
-  status: 'failed' as const,
-  reason: `the harness could not complete the scenario: ${(e as Error).message}`,
+/** No verdict: the harness could not finish, for the environment's sake or its own. */
+const harnessFailure = (e: unknown): Pick<ScenarioReport, 'status' | 'reason' | 'errorKind'> => ({
+  status: 'errored',
+  reason: `the harness could not complete the scenario: ${errorLine(e)}`,
+  errorKind: errorKind(e),
 });
 
 /**
@@ -268,7 +285,7 @@ export async function runScenarioGroup(
   );
   const artifacts: string[] = [];
   const results = group.map(() => ({
-    outcome: null as Pick<ScenarioReport, 'status' | 'reason'> | null,
+    outcome: null as Pick<ScenarioReport, 'status' | 'reason' | 'errorKind'> | null,
     connections: [] as Evidence[],
     warnings: [] as string[],
   }));
@@ -315,8 +332,8 @@ export async function runScenarioGroup(
     // One capture for the group: each scenario's connections are found by their own ports.
     const files = await shared.run('collecting captures', () => topology.collectCaptures(dirs[0]!));
     artifacts.push(...files.map((f) => relative(ctx.runDir, f.file)));
-    const captures = await shared.run('decoding captures', () =>
-      Promise.all(files.map((f) => decodeCapture(f, topology.backends))),
+    const captures = await shared.run('decoding captures', async () =>
+      files.map((f) => decodeCapture(f, topology.backends)),
     );
     const balancer = {
       address: topology.balancerVpcAddress,
@@ -345,7 +362,8 @@ export async function runScenarioGroup(
   return group.map((scenario, i) => ({
     id: scenario.id,
     title: scenario.title,
-    ...(results[i]!.outcome ?? harnessFailure(new Error('the scenario produced no outcome'))),
+    ...(results[i]!.outcome ??
+      harnessFailure(new HarnessDefect('the scenario produced no outcome'))),
     connections: results[i]!.connections,
     warnings: results[i]!.warnings,
     artifacts,

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SetupError } from '../errors.ts';
+import { ensureFolder } from '../folders.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
 /** A scenario file that cannot be run, with the file, the field and the problem. */
@@ -39,18 +40,65 @@ function esmHint(e: unknown): string {
     : '';
 }
 
+/** How long one scenario file may take to load (its top-level code), unless PROXYPROOF_LOAD_TIMEOUT_MS says otherwise. */
+const LOAD_TIMEOUT_MS = 15_000;
+
+function loadTimeout(env: NodeJS.ProcessEnv): number {
+  const text = env.PROXYPROOF_LOAD_TIMEOUT_MS;
+  if (text === undefined) return LOAD_TIMEOUT_MS;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1)
+    throw new SetupError(
+      `PROXYPROOF_LOAD_TIMEOUT_MS must be a whole number of milliseconds, not ${text}`,
+    );
+  return ms;
+}
+
+/** The module, or an error once `ms` pass: a top-level await that never settles must not hang the run. */
+async function importWithin(file: string, ms: number): Promise<{ default?: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `did not finish loading within ${ms / 1000} s (a top-level await that never settles?); PROXYPROOF_LOAD_TIMEOUT_MS allows longer`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return (await Promise.race([import(pathToFileURL(resolve(file)).href), late])) as {
+      default?: unknown;
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Loads every scenario file in `dir`, validating all before anything starts:
- * one bad file stops the run with every problem named.
+ * one bad file stops the run with every problem named. A folder that is
+ * missing, not a folder, or holds no scenario file is an error too: a run
+ * that checks nothing must not look like one that passed.
  */
-export async function loadScenarios(dir: string): Promise<Scenario[]> {
+export async function loadScenarios(
+  dir: string,
+  option = '--scenarios',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Scenario[]> {
+  const timeout = loadTimeout(env);
+  await ensureFolder(dir, option);
   const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
+  if (files.length === 0)
+    throw new SetupError(`${option} ${dir}: no scenario files (*.ts) in this folder`);
   const scenarios: Scenario[] = [];
   const errors: ScenarioFileError[] = [];
   for (const name of files) {
     const file = join(dir, name);
     try {
-      const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+      const module = await importWithin(file, timeout);
       scenarios.push(validateScenario(file, module.default));
     } catch (e) {
       errors.push(

@@ -55,7 +55,7 @@ export const scenario = (
 
 /** A run report whose summary counts its scenarios. */
 export function runReport(scenarios: ScenarioReport[]): RunReport {
-  const summary = { passed: 0, failed: 0, skipped: 0 };
+  const summary = { passed: 0, failed: 0, skipped: 0, errored: 0 };
   for (const s of scenarios) summary[s.status] += 1;
   return {
     runId: '20261126-000000-ab12',

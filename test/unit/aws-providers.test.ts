@@ -21,7 +21,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../harness/aws/clients.ts';
 import { listPending, savePending } from '../../harness/aws/restore-journal.ts';
-import { parseAge, sweepAws } from '../../harness/aws/sweep.ts';
+import { parseAge } from '../../harness/age.ts';
+import { sweepAws } from '../../harness/aws/sweep.ts';
 import { runAwsScenario, type AwsAccess } from '../../harness/run/run-aws-scenario.ts';
 import type { RunContext } from '../../harness/run/run-scenario.ts';
 import type { Scenario } from '../../harness/scenario/schema.ts';
@@ -152,7 +153,7 @@ describe('AWS scenarios without settings or credentials', () => {
     const env = { ...nlbEnv, PROXYPROOF_NLB_LISTENER: 'db.example' };
     const r = await runAwsScenario(scenario('nlb'), ctx(), access(env));
     expect(r.status).toBe('skipped');
-    expect(r.reason).toMatch(/PROXYPROOF_NLB_LISTENER must be host:port, not "db.example"/);
+    expect(r.reason).toMatch(/PROXYPROOF_NLB_LISTENER="db.example" must be host:port/);
   });
 
   test("no credentials: skipped with the chain's own words, and no AWS call", async () => {
@@ -196,7 +197,7 @@ describe('Classic ELB provider', () => {
     expect(await listPending(reportsDir)).toEqual([]);
   });
 
-  test('AWS refusing the change: failed with the AWS error, and restored all the same', async () => {
+  test('AWS refusing the change: errored (no verdict) with the AWS error, and restored all the same', async () => {
     const onPort = statefulElb([]);
     elbMock.on(SetLoadBalancerPoliciesForBackendServerCommand, { PolicyNames: [POLICY] }).rejects(
       new InvalidConfigurationRequestException({
@@ -205,7 +206,8 @@ describe('Classic ELB provider', () => {
       }),
     );
     const r = await runAwsScenario(scenario('classic-elb'), ctx(), access(classicEnv));
-    expect(r.status).toBe('failed');
+    expect(r.status).toBe('errored');
+    expect(r.errorKind).toBe('environment');
     expect(r.reason).toBe(
       'AWS: InvalidConfigurationRequestException: Requested configuration change is invalid.',
     );
@@ -214,7 +216,7 @@ describe('Classic ELB provider', () => {
     expect(await listPending(reportsDir)).toEqual([]);
   });
 
-  test('a balancer that does not exist: failed with the AWS error, nothing changed', async () => {
+  test('a balancer that does not exist: errored with the AWS error, nothing changed', async () => {
     elbMock.on(DescribeLoadBalancersCommand).rejects(
       new AccessPointNotFoundException({
         message: "There is no ACTIVE Load Balancer named 'blog-elb'",
@@ -223,20 +225,21 @@ describe('Classic ELB provider', () => {
     );
     const r = await runAwsScenario(scenario('classic-elb'), ctx(), access(classicEnv));
     expect(r).toMatchObject({
-      status: 'failed',
+      status: 'errored',
+      errorKind: 'environment',
       reason:
         "AWS: AccessPointNotFoundException: There is no ACTIVE Load Balancer named 'blog-elb'",
     });
     expect(commandNames(elbMock)).toEqual(['DescribeLoadBalancers']);
   });
 
-  test("a balancer without a listener to the port: failed in proxyproof's words, not as AWS's", async () => {
+  test("a balancer without a listener to the port: errored in proxyproof's words, not as AWS's", async () => {
     elbMock.on(DescribeLoadBalancersCommand).resolves({
       LoadBalancerDescriptions: [{ ...blogElb([]), ListenerDescriptions: [] }],
     });
     const r = await runAwsScenario(scenario('classic-elb'), ctx(), access(classicEnv));
     expect(r).toMatchObject({
-      status: 'failed',
+      status: 'errored',
       reason: 'blog-elb has no listener forwarding to instance port 3306',
     });
   });
@@ -383,6 +386,7 @@ describe('aws sweep', () => {
       restored: ['20261120-000000-aaaa-aws-nlb-v2'],
       deleted: [`blog-elb/${stale}`],
       problems: [],
+      records: 2,
     });
     expect(elbv2Mock.commandCalls(ModifyTargetGroupAttributesCommand)[0]!.args[0].input).toEqual({
       TargetGroupArn: 'arn:tg',
@@ -429,6 +433,7 @@ describe('aws sweep', () => {
       restored: [`${RUN_ID}-aws-classic-elb-v1`],
       deleted: [],
       problems: [],
+      records: 1,
     });
     expect(commandNames(elbMock)).toEqual([
       'SetLoadBalancerPoliciesForBackendServer',

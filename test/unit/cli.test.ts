@@ -88,14 +88,18 @@ describe('proxyproof gate', () => {
   test('--require aws: AWS scenarios skipped for want of settings fail it, and say why', async () => {
     const summary = join(reports, 'step-summary.md');
     const env = { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' };
+    // Without --require aws a run that checked nothing is still not green: 2, saying so.
     const lenient = await gate(['--scenarios', 'aws-*', '--quiet']);
-    expect(lenient.exitCode).toBe(0);
+    expect(lenient.exitCode).toBe(2);
+    expect(lenient.stderr).toContain(
+      'nothing was checked: all 2 selected scenario(s) were skipped',
+    );
     const strict = await gate(['--require', 'aws', '--scenarios', 'aws-*', '--quiet'], env);
     expect(strict.exitCode).toBe(1);
     expect(strict.stderr).toMatch(
       /::error::--require aws: aws-classic-elb-v1 was skipped, and a skip is not a pass: needs AWS settings/,
     );
-    expect(strict.stderr).toContain('0 passed, 0 failed, 2 skipped');
+    expect(strict.stderr).toContain('0 passed, 0 failed, 0 errored, 2 skipped');
     // Quiet: verdict lines, no run header and no steps.
     expect(strict.stderr).not.toContain('proxyproof run');
     expect(strict.stderr).toMatch(/^ {2}SKIPPED aws-nlb-v2 in /m);

@@ -49,6 +49,41 @@ describe('gateVerdict', () => {
     ]);
   });
 
+  test('errored for the environment: 2, errored on a defect of proxyproof: 70; never a pass', () => {
+    const broken = scenario({
+      id: 'classic-elb-v1',
+      status: 'errored',
+      errorKind: 'environment',
+      reason: 'the harness could not complete the scenario: (HTTP code 404) no such container',
+    });
+    const env = gateVerdict(runReport([awsPassed, broken]), { requireAws: false, awsIds });
+    expect(env.exitCode).toBe(2);
+    expect(env.lines).toEqual([
+      'classic-elb-v1 errored (environment): the harness could not complete the scenario: (HTTP code 404) no such container',
+    ]);
+    const defect = {
+      ...broken,
+      errorKind: 'harness' as const,
+      reason: 'TypeError: x is undefined',
+    };
+    const bug = gateVerdict(runReport([awsPassed, broken, defect]), { requireAws: false, awsIds });
+    expect(bug.exitCode).toBe(70);
+    // A failed scenario beside an errored one: the errored run's code wins (no verdict for all).
+    const both = gateVerdict(runReport([mixedReport.scenarios[1]!, broken]), {
+      requireAws: false,
+      awsIds,
+    });
+    expect(both.exitCode).toBe(2);
+  });
+
+  test('nothing checked (all skipped): 2, even without --require aws', () => {
+    const v = gateVerdict(runReport([awsSkipped]), { requireAws: false, awsIds });
+    expect(v).toEqual({
+      exitCode: 2,
+      lines: ['nothing was checked: all 1 selected scenario(s) were skipped'],
+    });
+  });
+
   test('failures and skips are all named', () => {
     const v = gateVerdict(mixedReport, { requireAws: true, awsIds });
     expect(v.lines).toHaveLength(2);

@@ -8,7 +8,7 @@ const report: RunReport = {
   startedAt: '2026-11-26T00:00:00.000Z',
   finishedAt: '2026-11-26T00:00:02.000Z',
   target: 'local',
-  summary: { passed: 1, failed: 1, skipped: 1 },
+  summary: { passed: 1, failed: 1, skipped: 1, errored: 1 },
   scenarios: [
     { ...base, id: 'ok', title: 'ok', status: 'passed', reason: 'fine' },
     {
@@ -19,13 +19,21 @@ const report: RunReport = {
       reason: 'backend saw the balancer <172.21.0.4> & not "the client"',
     },
     { ...base, id: 'aws', title: 'aws', status: 'skipped', reason: 'no AWS settings' },
+    {
+      ...base,
+      id: 'gone',
+      title: 'gone',
+      status: 'errored',
+      errorKind: 'environment',
+      reason: 'the harness could not complete the scenario: (HTTP code 404) no such container',
+    },
   ],
 };
 
 describe('JUnit XML', () => {
   const xml = renderJunit(report);
   test('one testcase per scenario with its time', () => {
-    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
     expect(xml).toContain('<testcase classname="proxyproof" name="ok" time="1.500"></testcase>');
   });
   test('failures carry the diagnosis, escaped', () => {
@@ -36,8 +44,14 @@ describe('JUnit XML', () => {
   test('skips carry the reason', () => {
     expect(xml).toContain('<skipped message="no AWS settings"/>');
   });
+  test('an errored scenario is an <error>, not a <failure>: the setup broke, not the product', () => {
+    expect(xml).toContain(
+      '<error type="environment" message="the harness could not complete the scenario: (HTTP code 404) no such container">',
+    );
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+  });
   test('counts add up', () => {
-    expect(xml).toContain('tests="3" failures="1" skipped="1"');
+    expect(xml).toContain('tests="4" failures="1" errors="1" skipped="1"');
   });
 });
 

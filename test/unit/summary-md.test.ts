@@ -15,7 +15,7 @@ describe('step summary Markdown', () => {
   test('headline: failures counted, then counts, duration and target', () => {
     expect(lines[0]).toBe('## ❌ proxyproof: 1 of 3 scenario(s) failed');
     expect(md).toContain(
-      '1 passed · 1 failed · 1 skipped · 41.2 s · target local+aws · run 20261126-000000-ab12',
+      '1 passed · 1 failed · 0 errored · 1 skipped · 41.2 s · target local+aws · run 20261126-000000-ab12',
     );
   });
 
@@ -75,11 +75,29 @@ describe('step summary Markdown', () => {
     expect(out).toContain('…and 3 more failing connection(s) in report.json.');
   });
 
-  test('a failure without connections (harness error) shows its reason', () => {
+  test('a failure without connections shows its reason', () => {
     const out = renderSummaryMarkdown(
-      runReport([scenario({ id: 'x', status: 'failed', reason: 'docker said no' })]),
+      runReport([scenario({ id: 'x', status: 'failed', reason: 'the backend never answered' })]),
     );
-    expect(out).toContain('### ❌ x: x\n\ndocker said no\n');
+    expect(out).toContain('### ❌ x: x\n\nthe backend never answered\n');
+  });
+
+  test('an errored scenario leads the headline, is not a failure, and says whose fault', () => {
+    const out = renderSummaryMarkdown(
+      runReport([
+        scenario({ id: 'ok', status: 'passed', reason: 'fine' }),
+        scenario({
+          id: 'x',
+          status: 'errored',
+          errorKind: 'environment',
+          reason: '(HTTP code 404) no such container',
+        }),
+      ]),
+    );
+    expect(out).toMatch(/^## ⚠️ proxyproof: 1 of 2 scenario\(s\) errored \(no verdict\)\n/);
+    expect(out).toContain('1 passed · 0 failed · 1 errored · 0 skipped');
+    expect(out).toContain('- **x** (environment): (HTTP code 404) no such container');
+    expect(out).not.toContain('### ❌');
   });
 
   test('skipped scenarios are listed with their reasons; warnings too', () => {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SetupError } from '../../errors.ts';
 import { classicElbApi } from './classic-api.ts';
 import { AwsError, type ElbState } from './model.ts';
 import { errorXml, QueryParams, resultXml, type QueryApi } from './query-xml.ts';
@@ -49,9 +50,34 @@ export async function startQueryApi(
       res.end(xml);
     });
   });
-  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  await listenOn(server, listenPort);
   const { port: bound } = server.address() as AddressInfo;
   return { server, endpoint: `http://127.0.0.1:${bound}` };
+}
+
+/** Listens on 127.0.0.1:port; a port that is taken rejects (with a sentence) instead of crashing the process. */
+function listenOn(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE' || e.code === 'EACCES'
+          ? new SetupError(`port ${port} on 127.0.0.1 is not free for the ELB API (${e.code})`)
+          : e,
+      );
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
+/** Throws a SetupError unless `port` on 127.0.0.1 can be listened on now: checked before anything starts. */
+export async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listenOn(probe, port);
+  await new Promise((resolve) => probe.close(resolve));
 }
 
 /** The Classic ELB API alone, on `state`. */
