@@ -142,6 +142,27 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
   ].join('\n');
 }
 
+/** The worker the master started last (its `New worker (pid) forked`), from HAProxy's output. */
+function latestWorker(output: string): string | null {
+  return [...output.matchAll(/New worker \((\d+)\) forked/g)].at(-1)?.[1] ?? null;
+}
+
+/**
+ * Whether a reload (SIGUSR2 to the master) begun when the output was `before`
+ * has taken over: the master loaded the new config, and the worker that served
+ * `oldConfig` stopped each of its frontends. Until then that worker still
+ * accepts connections with the old settings (a PROXY header that was just
+ * turned on would be missing from them).
+ */
+export function reloadTookOver(before: string, now: string, oldConfig: string): boolean {
+  const loads = (output: string) => output.split('Loading success').length;
+  if (loads(now) <= loads(before)) return false;
+  const worker = latestWorker(before);
+  if (worker === null) return true;
+  const frontends = [...oldConfig.matchAll(/^(?:frontend|listen) (\S+)/gm)].map((m) => m[1]!);
+  return frontends.every((name) => now.includes(`(${worker}) : Proxy ${name} stopped`));
+}
+
 /**
  * Each server's status in `backend` from the runtime API's `show stat` CSV:
  * "UP", "DOWN", "UP 1/2" (going down), "DOWN 1/2" (coming up), "no check", ...

@@ -10,6 +10,7 @@ import { containerOutput, docker, removeContainer, runLabels } from './docker.ts
 import {
   backendName,
   originsFromLog,
+  reloadTookOver,
   renderHaproxyConfig,
   serverStatuses,
   STATS_SOCKET,
@@ -294,15 +295,15 @@ export async function startLocalTopology(args: {
     };
     const rendered = renderHaproxyConfig(wanted);
     if (rendered === config) return;
-    const loaded = (await containerOutput(balancer.id)).split('Loading success').length;
+    const before = await containerOutput(balancer.id);
     await balancer.container.copyContentToContainer([
       { content: rendered, target: '/etc/haproxy/haproxy.cfg' },
     ]);
     await client.container.dockerode.getContainer(balancer.id).kill({ signal: 'SIGUSR2' });
     const deadline = Date.now() + 15_000;
-    while ((await containerOutput(balancer.id)).split('Loading success').length === loaded) {
+    while (!reloadTookOver(before, await containerOutput(balancer.id), config)) {
       if (Date.now() > deadline)
-        throw new Error('HAProxy did not report a successful reload within 15 s');
+        throw new Error('HAProxy did not take over with its new configuration within 15 s');
       await sleep(50);
     }
     spec = wanted;

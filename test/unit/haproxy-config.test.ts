@@ -1,5 +1,6 @@
 import {
   originsFromLog,
+  reloadTookOver,
   renderHaproxyConfig,
   serverStatuses,
 } from '../../harness/topology/haproxy-config.ts';
@@ -137,5 +138,29 @@ describe('what the Classic ELB API changes on the balancer', () => {
       ]),
     );
     expect(serverStatuses('', 'instances_3306')).toEqual(new Map());
+  });
+});
+
+describe('a reload has taken over only when the old worker stopped listening', () => {
+  // HAProxy 2.6's own output around a SIGUSR2, as `docker logs` shows it.
+  const before = '[NOTICE]   (1) : New worker (8) forked\n[NOTICE]   (1) : Loading success.\n';
+  const loaded = `${before}[NOTICE]   (1) : Reloading HAProxy\n[NOTICE]   (1) : New worker (12) forked\n[NOTICE]   (1) : Loading success.\n`;
+  const oldConfig = renderHaproxyConfig({
+    listenerPort: 3306,
+    instancePort: 3306,
+    proxyProtocol: 'none',
+    instances,
+  });
+
+  test('the new config loaded, the old worker still accepting: not yet', () => {
+    expect(reloadTookOver(before, before, oldConfig)).toBe(false);
+    expect(reloadTookOver(before, loaded, oldConfig)).toBe(false);
+  });
+
+  test("the old worker stopped its frontend: done (another worker's stop does not count)", () => {
+    const other = `${loaded}[WARNING]  (5) : Proxy listener_3306 stopped (cumulated conns: FE: 0, BE: 0).\n`;
+    expect(reloadTookOver(before, other, oldConfig)).toBe(false);
+    const stopped = `${loaded}[WARNING]  (8) : Proxy listener_3306 stopped (cumulated conns: FE: 0, BE: 0).\n`;
+    expect(reloadTookOver(before, stopped, oldConfig)).toBe(true);
   });
 });
