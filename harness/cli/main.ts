@@ -37,7 +37,13 @@ const program = new Command()
   )
   // Commander's own exits (unknown option or command, missing argument) become exit 2 below.
   .exitOverride()
-  .showHelpAfterError('(proxyproof --help, or proxyproof <command> --help, lists the options)');
+  .configureOutput({
+    // One line, as every bad input gets: what is wrong and where to look.
+    outputError: (text, write) =>
+      write(
+        `proxyproof: ${text.replace(/^error: /, '').trim()} (proxyproof --help lists the commands and options)\n`,
+      ),
+  });
 
 runOptions(
   program

@@ -112,7 +112,7 @@ describe('the AWS scenarios with settings pointing at the simulator', () => {
   );
 });
 
-test('without AWS settings the AWS scenarios are skipped with the reason, and need no Docker', async () => {
+test('without AWS settings the AWS scenarios are skipped with the reason, need no Docker, and are no green run', async () => {
   const reports = await mkdtemp(join(tmpdir(), 'proxyproof-aws-none-'));
   try {
     const r = await execa('node', [BIN, 'run', '--only', 'aws-*', '--reports', reports], {
@@ -120,7 +120,8 @@ test('without AWS settings the AWS scenarios are skipped with the reason, and ne
       extendEnv: false,
       reject: false,
     });
-    expect(r.exitCode).toBe(0);
+    // Nothing was checked: exit 2, never 0.
+    expect(r.exitCode).toBe(2);
     const report = JSON.parse(
       await readFile(join(reports, 'latest', 'report.json'), 'utf8'),
     ) as RunReport;
@@ -129,7 +130,8 @@ test('without AWS settings the AWS scenarios are skipped with the reason, and ne
       ['aws-nlb-v2', 'skipped'],
     ]);
     for (const s of report.scenarios) expect(s.reason).toMatch(/^needs AWS settings .*is not set/);
-    expect(r.stderr).toMatch(/0 passed, 0 failed, 2 skipped/);
+    expect(r.stderr).toMatch(/0 passed, 0 failed, 0 errored, 2 skipped/);
+    expect(r.stderr).toContain('nothing was checked: all 2 selected scenario(s) were skipped');
   } finally {
     await rm(reports, { recursive: true, force: true });
   }

@@ -126,20 +126,26 @@ test('an unwritable --reports: 2 before anything starts', async () => {
 
 describe('usage mistakes are 2, not 1 (which reads as "a scenario failed")', () => {
   test.each([
-    [['run', '--no-such-option']],
-    [['no-such-command']],
-    [['gate', '--jobs', 'many']],
-    [['clean', '--older-than', 'soon']],
-    [[]],
+    [['run', '--no-such-option'], "unknown option '--no-such-option'"],
+    [['no-such-command'], "unknown command 'no-such-command'"],
+    [['gate', '--jobs', 'many'], '--jobs must be a whole number >= 1, not many'],
+    [['clean', '--older-than', 'soon'], '--older-than must be like 30m, 6h, 2d or 0, not soon'],
+    [['decode'], 'give a capture file, or --hex <header bytes>'],
   ])(
-    'proxyproof %j',
-    async (args) => {
+    'proxyproof %j: 2, one line',
+    async (args, problem) => {
       const r = await proxyproof(args, NO_ENGINE);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(oneLine(r.stderr)).toContain(`proxyproof: ${problem}`);
     },
     30_000,
   );
+
+  test('no command at all: the usage, and 2', async () => {
+    const r = await proxyproof([], NO_ENGINE);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Usage: proxyproof');
+  }, 30_000);
 
   test('--help is 0', async () => {
     const r = await proxyproof(['--help']);
