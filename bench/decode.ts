@@ -3,6 +3,7 @@
 import { SocketAddress } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import {
+  INETProtocol,
   IPv4ProxyAddress,
   IPv6ProxyAddress,
   V1BinaryProxyProtocol,
@@ -317,12 +318,14 @@ export function runDecodeBench(): DecodeResults {
   checkProxyproof(v2Tlvs);
   check('proxy-protocol-js V1BinaryProxyProtocol', v1, (s) => {
     const p = V1BinaryProxyProtocol.parse(s.bytes);
-    if (p.inetProtocol !== (s.v6 ? 'TCP6' : 'TCP4')) throw new Error(p.inetProtocol);
+    if (p.inetProtocol !== (s.v6 ? INETProtocol.TCP6 : INETProtocol.TCP4))
+      throw new Error(p.inetProtocol);
     return { address: p.source.ipAddress, port: p.source.port };
   });
   check('proxy-protocol-js V1ProxyProtocol', v1, (s) => {
     const p = V1ProxyProtocol.parse(s.text);
-    if (p.inetProtocol !== (s.v6 ? 'TCP6' : 'TCP4')) throw new Error(p.inetProtocol);
+    if (p.inetProtocol !== (s.v6 ? INETProtocol.TCP6 : INETProtocol.TCP4))
+      throw new Error(p.inetProtocol);
     return { address: p.source.ipAddress, port: p.source.port };
   });
   check('proxy-protocol-js V2ProxyProtocol', v2, peerV2Source);

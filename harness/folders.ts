@@ -4,11 +4,11 @@ import { SetupError } from './errors.ts';
 
 /** A folder a command reads: it must exist and be a folder, said in one line naming the option. */
 export async function ensureFolder(dir: string, option: string): Promise<void> {
-  const found = await stat(dir).catch((e: NodeJS.ErrnoException) => {
+  const found = await stat(dir).catch((e: unknown) => {
     throw new SetupError(
-      e.code === 'ENOENT'
+      codeOf(e) === 'ENOENT'
         ? `${option} ${dir}: no such folder`
-        : `${option} ${dir}: cannot be read (${e.code ?? e.message})`,
+        : `${option} ${dir}: cannot be read (${codeOf(e) ?? messageOf(e)})`,
     );
   });
   if (!found.isDirectory()) throw new SetupError(`${option} ${dir}: not a folder`);
@@ -25,7 +25,12 @@ export async function ensureWritableFolder(dir: string, option: string): Promise
     await writeFile(probe, '');
     await rm(probe, { force: true });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new SetupError(`${option} ${dir}: cannot write there (${err.code ?? err.message})`);
+    throw new SetupError(`${option} ${dir}: cannot write there (${codeOf(e) ?? messageOf(e)})`);
   }
 }
+
+/** A system error's code (ENOENT, EACCES), if it is one. */
+const codeOf = (e: unknown): string | undefined =>
+  e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

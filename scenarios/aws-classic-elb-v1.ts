@@ -8,7 +8,10 @@ export default defineScenario({
   title: 'AWS Classic ELB with the proxy protocol policy: the backend sees the runner',
   target: 'aws',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 1,
-  clients: { harness: 4 },
-  expect: { header: 'v1', backendSees: 'client' },
+  backends: { kind: 'mariadb' },
+  clients: [{ kind: 'mysql', count: 4 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'backend-sees', who: 'client' },
+  ],
 });

@@ -7,7 +7,10 @@ export default defineScenario({
   title: 'AWS NLB with proxy_protocol_v2.enabled: the backend sees the runner',
   target: 'aws',
   balancer: { kind: 'nlb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 1,
-  clients: { harness: 4 },
-  expect: { header: 'v2', backendSees: 'client' },
+  backends: { kind: 'mariadb' },
+  clients: [{ kind: 'mysql', count: 4 }],
+  checks: [
+    { kind: 'header', version: 'v2' },
+    { kind: 'backend-sees', who: 'client' },
+  ],
 });

@@ -8,8 +8,10 @@ export default defineScenario({
   title:
     'The balancer sends PROXY to a backend that does not accept it: connections fail, cause named',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 1,
-  backendTrust: 'nothing',
-  clients: { harness: 3 },
-  expect: { header: 'v1', backendSees: 'nobody', refusal: 'ER_HOST_NOT_PRIVILEGED' },
+  backends: { kind: 'mariadb', trust: 'nothing' },
+  clients: [{ kind: 'mysql', count: 3 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' },
+  ],
 });

@@ -6,7 +6,10 @@ export default defineScenario({
   id: 'classic-elb-policy-off',
   title: 'Classic ELB without the policy: no header, the backend sees only the balancer',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: false },
-  backends: 2,
-  clients: { harness: 4 },
-  expect: { header: 'none', backendSees: 'balancer' },
+  backends: { kind: 'mariadb', count: 2 },
+  clients: [{ kind: 'mysql', count: 4 }],
+  checks: [
+    { kind: 'header', version: 'none' },
+    { kind: 'backend-sees', who: 'balancer' },
+  ],
 });

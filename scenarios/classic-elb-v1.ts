@@ -5,7 +5,10 @@ export default defineScenario({
   id: 'classic-elb-v1',
   title: 'Classic ELB with the proxy protocol policy: every backend sees its client',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 2,
-  clients: { harness: 6 },
-  expect: { header: 'v1', backendSees: 'client' },
+  backends: { kind: 'mariadb', count: 2 },
+  clients: [{ kind: 'mysql', count: 6 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'backend-sees', who: 'client' },
+  ],
 });

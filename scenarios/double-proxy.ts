@@ -8,14 +8,12 @@ export default defineScenario({
   id: 'double-proxy',
   title:
     'Two balancers in a chain both send PROXY: stacked headers flagged, the address the backend took named',
-  balancer: {
-    kind: 'classic-elb',
-    listenerPort: 3306,
-    instancePort: 3306,
-    proxyProtocol: true,
-    behindFrontBalancer: true,
-  },
-  backends: 1,
-  clients: { harness: 4 },
-  expect: { header: 'v1', stackedHeaders: 2, backendSees: 'client' },
+  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+  backends: { kind: 'mariadb' },
+  fronts: [{ kind: 'haproxy-front', proxyProtocol: 'v1' }],
+  clients: [{ kind: 'mysql', count: 4 }],
+  checks: [
+    { kind: 'header', version: 'v1', stacked: 2 },
+    { kind: 'backend-sees', who: 'client' },
+  ],
 });

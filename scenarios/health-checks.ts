@@ -16,8 +16,11 @@ export default defineScenario({
     proxyProtocol: true,
     healthCheck: { kind: 'tcp', intervalMs: 100, runForMs: 2_000 },
   },
-  backends: 2,
-  backendMaxConnectErrors: 10,
-  clients: { harness: 4 },
-  expect: { header: 'v1', backendSees: 'client', abortedConnects: 'some' },
+  backends: { kind: 'mariadb', count: 2, maxConnectErrors: 10 },
+  clients: [{ kind: 'mysql', count: 4 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'backend-sees', who: 'client' },
+    { kind: 'aborted-connects', expect: 'some' },
+  ],
 });

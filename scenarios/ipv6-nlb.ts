@@ -11,7 +11,10 @@ export default defineScenario({
     proxyProtocol: true,
     ipv6Clients: true,
   },
-  backends: 2,
-  clients: { harness: 4 },
-  expect: { header: 'v2', family: 'INET6', backendSees: 'client' },
+  backends: { kind: 'mariadb', count: 2 },
+  clients: [{ kind: 'mysql', count: 4 }],
+  checks: [
+    { kind: 'header', version: 'v2', family: 'INET6' },
+    { kind: 'backend-sees', who: 'client' },
+  ],
 });

@@ -8,7 +8,14 @@ export default defineScenario({
   title:
     'Five client hosts and 50 concurrent sessions: every connection attributed to its own origin',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 2,
-  clients: { harness: 50, containers: 5 },
-  expect: { header: 'v1', backendSees: 'client', allBackendsServe: true },
+  backends: { kind: 'mariadb', count: 2 },
+  clients: [
+    { kind: 'mysql', count: 50 },
+    { kind: 'mariadb-cli', count: 5 },
+  ],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'backend-sees', who: 'client' },
+    { kind: 'all-backends-serve' },
+  ],
 });

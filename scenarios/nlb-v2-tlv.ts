@@ -15,12 +15,16 @@ export default defineScenario({
     v2Tlvs: ['crc32c', 'unique-id', 'authority'],
     acceptProxy: true,
   },
-  backends: 2,
-  clients: { harness: 6, viaFrontProxy: { authority: 'db.proxyproof.test' } },
-  expect: {
-    header: 'v2',
-    backendSees: 'client',
-    tlvs: ['CRC32C', 'UNIQUE_ID', 'AUTHORITY'],
-    authority: 'db.proxyproof.test',
-  },
+  backends: { kind: 'mariadb', count: 2 },
+  fronts: [{ kind: 'tls-front', authority: 'db.proxyproof.test' }],
+  clients: [{ kind: 'mysql', count: 6 }],
+  checks: [
+    {
+      kind: 'header',
+      version: 'v2',
+      tlvs: ['CRC32C', 'UNIQUE_ID', 'AUTHORITY'],
+      authority: 'db.proxyproof.test',
+    },
+    { kind: 'backend-sees', who: 'client' },
+  ],
 });

@@ -7,8 +7,14 @@ export default defineScenario({
   id: 'oracle-mysql-without-proxy-support',
   title: 'The balancer sends PROXY to Oracle MySQL 8, which does not speak it',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 1,
-  backendServer: 'oracle-mysql',
-  clients: { harness: 2 },
-  expect: { header: 'v1', backendSees: 'nobody', refusal: 'ER_HOST_NOT_PRIVILEGED' },
+  backends: { kind: 'oracle-mysql' },
+  clients: [{ kind: 'mysql', count: 2 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    // Not observed here (no registry): what MySQL 8 makes of a header it reads as a handshake.
+    {
+      kind: 'refused',
+      with: ['ER_HANDSHAKE_ERROR', 'ER_NET_PACKETS_OUT_OF_ORDER', 'ER_MALFORMED_PACKET'],
+    },
+  ],
 });

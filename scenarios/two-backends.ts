@@ -6,7 +6,11 @@ export default defineScenario({
   id: 'two-backends',
   title: 'Round robin over two instances: both serve, each sees its own client',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 2,
-  clients: { harness: 8 },
-  expect: { header: 'v1', backendSees: 'client', allBackendsServe: true },
+  backends: { kind: 'mariadb', count: 2 },
+  clients: [{ kind: 'mysql', count: 8 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'backend-sees', who: 'client' },
+    { kind: 'all-backends-serve' },
+  ],
 });

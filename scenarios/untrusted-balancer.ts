@@ -7,8 +7,10 @@ export default defineScenario({
   title:
     "The backend does not trust the balancer's network: sessions are refused, with the fix named",
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 1,
-  backendTrust: 'another-network',
-  clients: { harness: 3 },
-  expect: { header: 'v1', backendSees: 'nobody', refusal: 'ER_HOST_NOT_PRIVILEGED' },
+  backends: { kind: 'mariadb', trust: 'another-network' },
+  clients: [{ kind: 'mysql', count: 3 }],
+  checks: [
+    { kind: 'header', version: 'v1' },
+    { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' },
+  ],
 });

@@ -38,8 +38,8 @@ export async function setClassicProxyProtocol(
           PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
         }),
       )
-      .catch((e: Error) => {
-        if (e.name !== 'DuplicatePolicyNameException') throw e;
+      .catch((e: unknown) => {
+        if (!(e instanceof Error) || e.name !== 'DuplicatePolicyNameException') throw e;
       });
   }
   await elb.send(

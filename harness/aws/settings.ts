@@ -3,7 +3,7 @@
 // here: they come from the SDK's default chain.
 import { isIP } from 'node:net';
 import { parseHostPort, type Endpoint } from '../net/endpoint.ts';
-import type { Credentials } from '../probes/mysql-probe.ts';
+import type { Credentials } from '../probes/session.ts';
 import type { AwsPlace } from './clients.ts';
 
 export type AwsBalancerKind = 'classic-elb' | 'nlb';

@@ -110,7 +110,8 @@ export function droppedByKernel(tcpdumpOutput: string): number {
 /** Docker hands files out as a tar archive; this writes its one entry to `file`. */
 async function extractSingleFile(archive: NodeJS.ReadableStream, file: string): Promise<void> {
   const extract = tar.extract();
-  let found = false;
+  // Set in the entry callback, which TypeScript's narrowing does not follow.
+  let found = false as boolean;
   extract.on('entry', (header, stream, next) => {
     if (header.type === 'file' && !found) {
       found = true;

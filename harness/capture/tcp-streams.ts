@@ -219,16 +219,16 @@ export class ClientStreams<R extends StreamReader> {
       // In order, nothing held: read straight from the segment.
       if (offset + (end - start) <= taken) return;
       const from = start + (taken - offset);
-      if (reader.read(bytes, from, end)) return this.done(c);
-      this.keep(c, reader.taken, bytes, from + (reader.taken - taken), end);
+      if (reader.read(bytes, from, end)) this.done(c);
+      else this.keep(c, reader.taken, bytes, from + (reader.taken - taken), end);
       return;
     }
     this.keep(c, offset, bytes, start, end);
     const pieces = c.pieces;
     if (pieces === null || pieces[0]!.offset > reader.taken) return;
     const run = this.merge(c, pieces);
-    if (reader.read(run.bytes, run.start, run.end)) return this.done(c);
-    this.drop(c, pieces, reader.taken);
+    if (reader.read(run.bytes, run.start, run.end)) this.done(c);
+    else this.drop(c, pieces, reader.taken);
   }
 
   private keep(c: Connection<R>, offset: number, bytes: Buffer, start: number, end: number): void {

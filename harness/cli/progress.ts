@@ -2,6 +2,15 @@ import type { RunEvents } from '../run/run-all.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
+/**
+ * Where progress goes: stderr. `isTTY` is optional because Node leaves it
+ * undefined on a stream that is not a terminal, whatever its type says.
+ */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
 export interface ConsoleOptions {
   /** CI: only each scenario's verdict, its failing connections and cleanup problems. */
   quiet?: boolean;
@@ -15,7 +24,7 @@ export interface ConsoleOptions {
  * a verdict per scenario.
  */
 export function consoleEvents(
-  out: NodeJS.WriteStream = process.stderr,
+  out: ProgressStream = process.stderr,
   { quiet = false, env = process.env }: ConsoleOptions = {},
 ): RunEvents {
   const tty = out.isTTY === true;

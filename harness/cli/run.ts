@@ -3,14 +3,14 @@
 import { Interrupted } from '../lifecycle/steps.ts';
 import { runAll } from '../run/run-all.ts';
 import { loadScenarios, selectScenarios } from '../scenario/load.ts';
-import { SetupError } from '../errors.ts';
+import { errorLine, SetupError } from '../errors.ts';
 import { docker, sweepRun } from '../topology/docker.ts';
 import { onInterrupt } from '../lifecycle/signals.ts';
 import { consoleEvents } from './progress.ts';
 import { gateConsoleLines, gateMarkdown, gateVerdict } from '../report/gate.ts';
 import { renderSummaryMarkdown, writeStepSummary } from '../report/summary-md.ts';
 import type { RunReport } from '../report/types.ts';
-import { onAws, type Scenario } from '../scenario/schema.ts';
+import { onAws } from '../scenario/schema.ts';
 import { readAwsSettings } from '../aws/settings.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runOutcome } from '../report/outcome.ts';
@@ -60,7 +60,7 @@ async function prepare(selection: Selection, options: RunOptions) {
 async function execute(
   selection: Selection,
   options: RunOptions,
-): Promise<{ report: RunReport; scenarios: Scenario[] } | null> {
+): Promise<{ report: RunReport } | null> {
   const { scenarios, jobs } = await prepare(selection, options);
   const controller = new AbortController();
   onInterrupt(
@@ -83,7 +83,16 @@ async function execute(
   let runId: string | undefined;
   let finished = false;
   process.once('beforeExit', () => {
-    if (!finished && runId) void sweepRun(runId);
+    if (finished || !runId) return;
+    const id = runId;
+    // Not awaited: nothing is left to await it, and its own I/O keeps the
+    // process alive until it is done. Its failure is said, not thrown: an
+    // unhandled rejection would exit 1 (a failed check) instead of 70.
+    sweepRun(id).catch((e: unknown) =>
+      process.stderr.write(
+        `proxyproof: could not remove run ${id}'s containers (${errorLine(e)}): npx proxyproof clean\n`,
+      ),
+    );
   });
 
   const events = consoleEvents(process.stderr, { quiet: options.quiet });
@@ -93,7 +102,13 @@ async function execute(
       reportsDir: options.reports,
       signal: controller.signal,
       jobs,
-      events: { ...events, runStarted: (id, list) => ((runId = id), events.runStarted(id, list)) },
+      events: {
+        ...events,
+        runStarted: (id, list) => {
+          runId = id;
+          events.runStarted(id, list);
+        },
+      },
     });
     finished = true;
     const { passed, failed, skipped, errored } = report.summary;
@@ -101,7 +116,7 @@ async function execute(
       `\n${passed} passed, ${failed} failed, ${errored} errored, ${skipped} skipped\nreport: ${dir}/report.json\n`,
     );
     await stepSummary(renderSummaryMarkdown(report));
-    return { report, scenarios };
+    return { report };
   } catch (e) {
     finished = true;
     if (e instanceof Interrupted) {
@@ -161,11 +176,7 @@ export async function gate(
     options,
   );
   if (!done) return EXIT.interrupted;
-  const { report, scenarios } = done;
-  const verdict = gateVerdict(report, {
-    requireAws: options.require === 'aws',
-    awsIds: scenarios.filter(onAws).map((s) => s.id),
-  });
+  const verdict = gateVerdict(done.report, { requireAws: options.require === 'aws' });
   const inActions = process.env.GITHUB_ACTIONS === 'true';
   for (const line of gateConsoleLines(verdict, inActions)) process.stderr.write(`${line}\n`);
   await stepSummary(gateMarkdown(verdict));

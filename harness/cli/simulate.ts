@@ -1,7 +1,7 @@
 import { classicElbApi } from '../aws/elb-simulator/classic-api.ts';
 import { ensurePortFree, startQueryApi } from '../aws/elb-simulator/server.ts';
 import { elbV2Api } from '../aws/elb-simulator/v2-api.ts';
-import { SetupError } from '../errors.ts';
+import { HarnessDefect, SetupError } from '../errors.ts';
 import { onInterrupt } from '../lifecycle/signals.ts';
 import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -9,7 +9,9 @@ import { Teardown } from '../lifecycle/teardown.ts';
 import { newRunId } from '../run/run-all.ts';
 import { sweepRun } from '../topology/docker.ts';
 import { ensureImages } from '../topology/images.ts';
-import { BACKEND_CREDENTIALS, startLocalTopology } from '../topology/local-topology.ts';
+import { CLIENT_CREDENTIALS } from '../components/backends/mysql-family.ts';
+import { ScenarioSchema } from '../scenario/schema.ts';
+import { local } from '../targets/local.ts';
 import { BALANCER_KINDS, simulatedBalancer, type BalancerKind } from './simulated-balancers.ts';
 
 const REGION = 'ap-northeast-1';
@@ -55,16 +57,36 @@ export async function simulate(options: { port: string; kind: string }): Promise
   };
   try {
     const images = await ensureImages((tag) => process.stderr.write(`building image ${tag}\n`));
-    const topology = await startLocalTopology({
-      runId,
-      name: 'simulate',
-      backends: 2,
-      balancer: { listenerPort: MYSQL_PORT, instancePort: MYSQL_PORT, proxyProtocol: 'none' },
-      images,
-      teardown,
-      steps: new Steps(controller.signal, progress),
+    // The blog's setup as a scenario's stage: the same components a run starts.
+    const blog = ScenarioSchema.parse({
+      id: 'simulate',
+      title: "the blog's setup",
+      balancer: { kind, listenerPort: MYSQL_PORT, instancePort: MYSQL_PORT, proxyProtocol: false },
+      backends: { kind: 'mariadb', count: 2 },
+      clients: [{ kind: 'mysql', count: 1 }],
+      checks: [{ kind: 'backend-sees', who: 'client' }],
     });
-    const balancer = simulatedBalancer(kind, topology, REGION, MYSQL_PORT);
+    const stage = await local.start(
+      blog,
+      {
+        runId,
+        images,
+        runDir: '',
+        reportsDir: '',
+        signal: controller.signal,
+        announce: () => undefined,
+        warn: () => undefined,
+      },
+      teardown,
+      new Steps(controller.signal, progress),
+    );
+    const haproxy = stage.balancer.standIn;
+    if (!haproxy) throw new HarnessDefect('a local balancer without its HAProxy');
+    const topology = {
+      listener: stage.balancer.listener,
+      balancerVpcAddress: stage.balancer.vpcAddress,
+    };
+    const balancer = simulatedBalancer(kind, haproxy, REGION, MYSQL_PORT);
     const { server, endpoint } = await startQueryApi(
       [classicElbApi(balancer.classic), elbV2Api(balancer.v2)],
       apiPort,
@@ -77,14 +99,14 @@ export async function simulate(options: { port: string; kind: string }): Promise
       ...balancer.ids,
       listener: { host: topology.listener.address, port: topology.listener.port },
       balancerVpcAddress: topology.balancerVpcAddress,
-      mysql: BACKEND_CREDENTIALS,
+      mysql: CLIENT_CREDENTIALS,
     };
     process.stdout.write(`${JSON.stringify(ready)}\n`);
     process.stdout.write(
       [
         '',
         ...balancer.commands(endpoint),
-        `Then ask MariaDB who it sees: mysql -h ${topology.listener.address} -P ${MYSQL_PORT} -u ${BACKEND_CREDENTIALS.user} -p${BACKEND_CREDENTIALS.password} -e 'SELECT USER()'`,
+        `Then ask MariaDB who it sees: mysql -h ${topology.listener.address} -P ${MYSQL_PORT} -u ${CLIENT_CREDENTIALS.user} -p${CLIENT_CREDENTIALS.password} -e 'SELECT USER()'`,
         `(before ${balancer.switch} it shows the balancer, ${topology.balancerVpcAddress}; after it, you). Ctrl-C stops and removes everything.`,
         '',
       ].join('\n'),

@@ -1,10 +1,10 @@
 // The balancers `proxyproof simulate` can put in front of its backends, each
 // as API state driving the topology's HAProxy, with what to print about it.
-import { localClassicElb } from '../aws/local-elb.ts';
-import { localNlb } from '../aws/local-nlb.ts';
+import { localClassicElb } from '../components/balancers/simulated-classic-elb.ts';
+import { localNlb } from '../components/balancers/simulated-nlb.ts';
 import { ElbState } from '../aws/elb-simulator/model.ts';
 import { ElbV2State } from '../aws/elb-simulator/v2-model.ts';
-import type { LocalTopology } from '../topology/local-topology.ts';
+import type { Haproxy } from '../components/balancers/stand-in.ts';
 
 export const BALANCER_KINDS = ['classic-elb', 'nlb'] as const;
 export type BalancerKind = (typeof BALANCER_KINDS)[number];
@@ -21,7 +21,7 @@ export interface SimulatedBalancer {
   switch: string;
 }
 
-function classicElb(topology: LocalTopology, region: string, port: number): SimulatedBalancer {
+function classicElb(topology: Haproxy, region: string, port: number): SimulatedBalancer {
   const name = 'proxy-protocol';
   const classic = localClassicElb(topology, name, { port, instancePort: port });
   return {
@@ -42,7 +42,7 @@ function classicElb(topology: LocalTopology, region: string, port: number): Simu
   };
 }
 
-function nlb(topology: LocalTopology, region: string, port: number): SimulatedBalancer {
+function nlb(topology: Haproxy, region: string, port: number): SimulatedBalancer {
   const { state, loadBalancer, targetGroup } = localNlb(topology, {
     region,
     name: 'proxyproof-nlb',
@@ -73,7 +73,7 @@ function nlb(topology: LocalTopology, region: string, port: number): SimulatedBa
 /** A `kind` balancer on `topology`'s listener `port`. */
 export function simulatedBalancer(
   kind: BalancerKind,
-  topology: LocalTopology,
+  topology: Haproxy,
   region: string,
   port: number,
 ): SimulatedBalancer {

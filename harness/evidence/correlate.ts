@@ -1,16 +1,16 @@
 import type { CapturedConnection } from '../capture/proxy-headers.ts';
 import { formatEndpoint, sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { isEndpoint } from '../proxy-protocol/types.ts';
-import type { ProbeResult } from '../probes/mysql-probe.ts';
-import type { CaptureLocation, Observation, WireView } from './types.ts';
+import type { ProbeResult } from './probe-result.ts';
+import type { BackendTrust, CaptureLocation, Observation, WireView } from './types.ts';
 
 /** One backend's capture, decoded into connections. */
 export interface BackendCapture {
   instance: string;
   connections: CapturedConnection[];
   droppedByKernel: number;
-  /** The backend's proxy_protocol_networks, as the server reports it. */
-  trusts: string;
+  /** Whose PROXY headers the backend accepts, as the server reports it. */
+  trust: BackendTrust;
 }
 
 /** The seed's first question, answered per connection: what the two address pairs are. */
@@ -101,8 +101,9 @@ export function observe(
   return {
     client: probe.client,
     origin: probe.origin,
+    ...(probe.claimed ? { claimed: probe.claimed } : {}),
     balancer,
-    backendTrusts: captures.find((c) => c.instance === instance)?.trusts ?? null,
+    backendTrust: captures.find((c) => c.instance === instance)?.trust ?? null,
     wire: found ? wireView(found.conn) : null,
     wireError: found?.conn.error ?? null,
     captured: found?.at ?? null,

@@ -40,6 +40,14 @@ export interface BackendView extends Endpoint {
   user: string;
 }
 
+/**
+ * Whose PROXY headers a backend accepts: the setting's name for its kind
+ * (MariaDB: proxy_protocol_networks) and its value as read from the server;
+ * 'unsupported' for a server that does not speak PROXY at all; null where the
+ * target cannot read it (AWS: the backends are not ours).
+ */
+export type BackendTrust = { setting: string; value: string } | 'unsupported' | null;
+
 /** Where in the captures this connection was found, if anywhere. */
 export interface CaptureLocation {
   instance: string;
@@ -52,8 +60,14 @@ export interface Observation {
   client: string;
   /** The client's address and port as the balancer's frontend saw them (from the client's socket); null if TCP never connected. */
   origin: Endpoint | null;
-  /** The balancer's address on the vpc network (from Docker), that network, and a front balancer's address if any. */
-  balancer: { address: string; subnet: string; front: string | null };
+  /** What a forging client claimed to be in the header it wrote itself; absent for honest clients. */
+  claimed?: Endpoint;
+  /**
+   * The balancer's address on the vpc network (from Docker), that network, and
+   * a front balancer's address if any; null where the target does not say
+   * (AWS names no ELB node addresses), with why in `unobservable.balancer`.
+   */
+  balancer: { address: string | null; subnet: string | null; front: string | null };
   /** From the backend's packet capture. */
   wire: WireView | null;
   /** A malformed header on that connection (bad CRC32C, TLV overrun...), as the decoder named it. */
@@ -62,8 +76,8 @@ export interface Observation {
   captured: CaptureLocation | null;
   /** Packets the kernel dropped across the backend captures; a missing packet may then be a capture loss. */
   captureDropped: number;
-  /** proxy_protocol_networks of the backend that got the connection, read from the server. */
-  backendTrusts: string | null;
+  /** Whose PROXY headers the backend that got the connection accepts. */
+  backendTrust: BackendTrust;
   /** From the backend's own PROCESSLIST. */
   backend: BackendView | null;
   /** The client's error, when the session failed. */

@@ -1,8 +1,4 @@
-/** One timed stage of a scenario: "starting backends", "connecting", ... */
-export interface StepTiming {
-  step: string;
-  millis: number;
-}
+import type { StepTiming } from '../step-timing.ts';
 
 export class Interrupted extends Error {
   constructor() {
@@ -25,6 +21,11 @@ export class Steps {
 
   async run<T>(step: string, work: () => Promise<T>): Promise<T> {
     if (this.signal.aborted) throw new Interrupted();
+    return this.always(step, work);
+  }
+
+  /** A stage that runs even once the run is aborted (cleaning up), timed and announced all the same. */
+  async always<T>(step: string, work: () => Promise<T>): Promise<T> {
     this.announce(step);
     const start = performance.now();
     try {

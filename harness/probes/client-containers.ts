@@ -1,11 +1,8 @@
 import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
 import { containerOutput, docker, removeContainer } from '../topology/docker.ts';
-import type { Credentials, ProbeResult } from './mysql-probe.ts';
-
-/** The same question the mysql2 probe asks, through the real `mariadb` command-line client. */
-const WHO_AM_I =
-  'SELECT p.HOST, USER(), @@hostname FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()';
+import type { Credentials, WhoAmI } from './session.ts';
+import type { ProbeResult } from '../evidence/probe-result.ts';
 
 /**
  * Runs one short-lived container per address on the given network, each with
@@ -19,6 +16,8 @@ export async function runClientContainers(opts: {
   addresses: string[];
   target: Endpoint;
   credentials: Credentials;
+  /** The same question the mysql2 probe asks, through the real `mariadb` command-line client. */
+  whoAmI: WhoAmI;
   labels: Record<string, string>;
   namePrefix: string;
   track: (id: string, what: string) => void;
@@ -40,7 +39,7 @@ export async function runClientContainers(opts: {
           '--connect-timeout=10',
           '--batch',
           '--skip-column-names',
-          `--execute=${WHO_AM_I}`,
+          `--execute=${opts.whoAmI.sql}`,
         ],
         HostConfig: { NetworkMode: opts.network },
         NetworkingConfig: {

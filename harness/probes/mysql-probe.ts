@@ -5,24 +5,8 @@ import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
 import { firstErrorPacket } from './mysql-error-packet.ts';
 
-export interface Credentials {
-  user: string;
-  password: string;
-}
-
-/** What one client connection learned: its own socket, and what the server said. */
-export interface ProbeResult {
-  client: string;
-  /** The client socket's local address and port: the origin the balancer's frontend saw. */
-  origin: Endpoint | null;
-  backend: { host: Endpoint; user: string; instance: string } | null;
-  error: string | null;
-}
-
-// The session's own PROCESSLIST row: HOST is the address the server believes.
-const WHO_AM_I =
-  'SELECT p.HOST AS host, USER() AS user, @@hostname AS instance ' +
-  'FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()';
+import type { Credentials, WhoAmI } from './session.ts';
+import type { ProbeResult } from '../evidence/probe-result.ts';
 
 const PROBE_TIMEOUT_MS = 15_000;
 const ANSWER_DELAY_MS = 100;
@@ -52,6 +36,7 @@ interface WhoAmIRow {
 export async function probeThroughBalancer(
   target: Endpoint,
   credentials: Credentials,
+  whoAmI: WhoAmI,
   count: number,
   /** Bytes to send before MySQL speaks, e.g. a PROXY header from a front proxy. */
   prefix?: (origin: Endpoint) => Uint8Array,
@@ -59,7 +44,7 @@ export async function probeThroughBalancer(
   signal?: AbortSignal,
 ): Promise<ProbeResult[]> {
   const connections = Array.from({ length: count }, (_, i) =>
-    openProbe(`harness#${i + 1}`, target, credentials, prefix, signal),
+    openProbe(`harness#${i + 1}`, target, credentials, whoAmI, prefix, signal),
   );
   const results = await Promise.all(connections.map((c) => c.result));
   await Promise.all(connections.map((c) => c.close()));
@@ -70,6 +55,7 @@ function openProbe(
   client: string,
   target: Endpoint,
   credentials: Credentials,
+  whoAmI: WhoAmI,
   prefix: ((origin: Endpoint) => Uint8Array) | undefined,
   signal: AbortSignal | undefined,
 ) {
@@ -90,12 +76,12 @@ function openProbe(
   // closed socket first, the reset can discard that ERR packet unread. So
   // mysql2's first write waits a moment: the ERR packet, if any, is read first.
   let firstWrite = true;
-  socket.write = ((...args: unknown[]) => {
+  socket.write = (...args: unknown[]) => {
     if (!firstWrite) return write(...args);
     firstWrite = false;
     setTimeout(() => socket.writable && write(...args), ANSWER_DELAY_MS);
     return true;
-  }) as typeof socket.write;
+  };
   const connection = mysql.createConnection({
     stream: socket,
     user: credentials.user,
@@ -114,7 +100,7 @@ function openProbe(
     );
   });
   const result: Promise<ProbeResult> = Promise.race([
-    connection.promise().query(WHO_AM_I),
+    connection.promise().query(whoAmI.sql),
     deadline,
   ])
     .then(([rows]) => {
@@ -134,14 +120,16 @@ function openProbe(
         error: null,
       };
     })
-    .catch((e: Error & { code?: string }) => {
+    .catch((e: unknown) => {
       // A refusal can reach mysql2 as a reset; the server's own error packet says why.
       const server = firstErrorPacket(Buffer.concat(received));
+      // mysql2's and the socket's errors carry a code (ER_..., ECONNRESET).
+      const err: NodeJS.ErrnoException = e instanceof Error ? e : new Error(String(e));
       const error = server
         ? `${server.name}: ${server.message}`
-        : e.code
-          ? `${e.code}: ${e.message}`
-          : e.message;
+        : err.code
+          ? `${err.code}: ${err.message}`
+          : err.message;
       return { client, origin, backend: null, error };
     })
     .finally(() => clearTimeout(timer));

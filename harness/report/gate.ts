@@ -6,8 +6,6 @@ import { escapeMarkdown } from './summary-md.ts';
 export interface GateOptions {
   /** AWS must have been exercised: a skipped or unselected AWS scenario fails the gate. */
   requireAws: boolean;
-  /** Ids of the selected scenarios whose target is AWS (the report does not say which ones are). */
-  awsIds: readonly string[];
 }
 
 export interface GateVerdict {
@@ -26,7 +24,8 @@ export function gateVerdict(report: RunReport, options: GateOptions): GateVerdic
   const outcome = runOutcome(report);
   const required: string[] = [];
   if (options.requireAws) {
-    const aws = report.scenarios.filter((s) => options.awsIds.includes(s.id));
+    // The report says where each scenario ran: the gate needs nothing else.
+    const aws = report.scenarios.filter((s) => s.target === 'aws');
     if (aws.length === 0) {
       required.push(
         `--require aws: no AWS scenario was selected (selected: ${report.scenarios.map((s) => s.id).join(', ') || 'none'})`,

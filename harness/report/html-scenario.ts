@@ -6,7 +6,7 @@ import { renderConnections } from './html-connections.ts';
 import { foldable, foldWhenLong, markup, mark, scenarioAnchor, type Html } from './html-text.ts';
 import { renderTopology } from './html-topology.ts';
 import { renderWire } from './html-wire.ts';
-import type { ScenarioReport } from './types.ts';
+import type { ComponentInfo, ScenarioReport } from './types.ts';
 
 const list = (items: (Html | string)[]) =>
   markup`<ul>${items.map((i) => markup`<li>${i}</li>`)}</ul>`;
@@ -20,6 +20,29 @@ function reason(s: ScenarioReport): Html {
       s.errorKind === 'harness' ? 'Errored (a defect of proxyproof)' : 'Errored (environment)',
   }[s.status];
   return markup`<p class="reason"><strong>${lead}:</strong> ${s.reason}</p>`;
+}
+
+/** A component in words: its kind, how many, its image, and what else it said of itself. */
+const described = (c: ComponentInfo) => [
+  markup`<code>${c.kind}</code>`,
+  c.count === undefined ? '' : ` ×${c.count}`,
+  c.image ? markup` (image <code>${c.image}</code>)` : '',
+  c.detail ? `: ${c.detail}` : '',
+];
+
+/** What the scenario was made of and where it ran, so a report says what was tested. */
+function components(s: ScenarioReport): Html {
+  const where = s.target === 'aws' ? 'AWS (your balancer and backends)' : 'local containers';
+  const { balancer, backends, fronts, clients, checks } = s.components;
+  const items = [
+    markup`target: ${where}`,
+    markup`balancer: ${described(balancer)}`,
+    markup`backends: ${described(backends)}`,
+    ...fronts.map((f) => markup`in front: ${described(f)}`),
+    ...clients.map((c) => markup`clients: ${described(c)}`),
+    markup`checks: ${checks.join('; ')}`,
+  ];
+  return markup`<details class="components"><summary>Tested: ${balancer.kind} → ${backends.kind} on ${where}</summary>${list(items)}</details>`;
 }
 
 function warnings(s: ScenarioReport): Html | null {
@@ -87,7 +110,7 @@ export function renderScenario(s: ScenarioReport): Html {
   return markup`<section class="scenario ${s.status}" id="${scenarioAnchor(s.id)}">
 <h2>${mark(s.status)} ${s.title}</h2>
 <p class="meta">scenario <code>${s.id}</code> · ${formatMillis(s.durationMillis)}</p>
-${reason(s)}${warnings(s)}${diagnosis(s)}${connections(s)}${artifacts(s)}${timings(s)}
+${reason(s)}${components(s)}${warnings(s)}${diagnosis(s)}${connections(s)}${artifacts(s)}${timings(s)}
 </section>
 `;
 }

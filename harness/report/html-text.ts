@@ -1,5 +1,5 @@
 // Safe markup for the HTML report, and the page's small text formats.
-import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
+import type { ScenarioStatus } from './types.ts';
 import { formatEndpoint, type Endpoint } from '../net/endpoint.ts';
 import { escapeXml } from '../xml.ts';
 

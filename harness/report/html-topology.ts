@@ -101,7 +101,8 @@ function balancerNode(connections: readonly Evidence[]): Node {
   );
   return node([
     'balancer',
-    `vpc ${listed(vpc, 'unknown')}`,
+    // AWS names no ELB node addresses: no address is drawn rather than a made-up one.
+    `vpc ${listed(vpc, 'not named by the target')}`,
     `listener ${listed(listeners, 'not observed')}`,
   ]);
 }

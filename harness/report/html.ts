@@ -1,6 +1,6 @@
 // The run's report as one self-contained HTML page (reports/<run-id>/index.html):
 // no network, no external files, readable from disk, in a narrow window and in print.
-import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
+import type { ScenarioStatus } from './types.ts';
 import { CSS } from './html-style.ts';
 import { renderScenario } from './html-scenario.ts';
 import { formatMillis, runMillis } from './durations.ts';

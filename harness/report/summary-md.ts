@@ -1,6 +1,6 @@
 import { formatMillis, runMillis } from './durations.ts';
 import { appendFile } from 'node:fs/promises';
-import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
+import type { ScenarioStatus } from './types.ts';
 import type { RunReport, ScenarioReport } from './types.ts';
 import { viewsText } from './views.ts';
 

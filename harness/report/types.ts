@@ -1,11 +1,41 @@
 import type { Evidence } from '../evidence/types.ts';
-import type { ScenarioStatus } from '../evidence/scenario-verdict.ts';
-import type { StepTiming } from '../lifecycle/steps.ts';
+import type { StepTiming } from '../step-timing.ts';
 import type { ErrorKind } from '../errors.ts';
+
+/** What a report says a component was: its kind and, for containers, the image or build. */
+export interface ComponentInfo {
+  kind: string;
+  /** e.g. "proxyproof/backend:ab12…" or "mysql:8.0"; absent where nothing was started. */
+  image?: string;
+  /** How many instances, for backends and clients. */
+  count?: number;
+  /** Anything else worth a line in the report. */
+  detail?: string;
+}
+
+/** The components of a scenario as its report lists them. */
+export interface ScenarioComponents {
+  balancer: ComponentInfo;
+  backends: ComponentInfo;
+  fronts: ComponentInfo[];
+  clients: ComponentInfo[];
+  /** Each check by name. */
+  checks: string[];
+}
+
+/**
+ * passed and failed are verdicts on the evidence; skipped: not run here, with
+ * the reason; errored: the harness could not finish it, so there is no verdict.
+ */
+export type ScenarioStatus = 'passed' | 'failed' | 'skipped' | 'errored';
 
 export interface ScenarioReport {
   id: string;
   title: string;
+  /** Where it ran: local containers, or a balancer on AWS. */
+  target: 'local' | 'aws';
+  /** What it was made of: balancer, backends (image or build), fronts, clients, checks. */
+  components: ScenarioComponents;
   status: ScenarioStatus;
   /** Why it passed, failed, was skipped or errored, in words. */
   reason: string;

@@ -8,7 +8,8 @@ import { onAws, type Scenario } from '../scenario/schema.ts';
 import { sweepRun } from '../topology/docker.ts';
 import { withEngineLock } from '../topology/engine-lock.ts';
 import { ensureImages } from '../topology/images.ts';
-import { runScenarioGroup, shareKey, type RunContext } from './run-scenario.ts';
+import type { RunContext } from './context.ts';
+import { runScenarioGroup, shareKey } from './run-scenario.ts';
 
 export interface RunEvents {
   runStarted(runId: string, scenarios: Scenario[]): void;
@@ -48,7 +49,10 @@ export async function runAll(opts: {
   const built: string[] = [];
   const buildStart = performance.now();
   const images = local
-    ? await ensureImages((tag) => (built.push(tag), opts.events.building(tag)))
+    ? await ensureImages((tag) => {
+        built.push(tag);
+        opts.events.building(tag);
+      })
     : null;
   if (built.length > 0)
     opts.events.building(built.join(', '), Math.round(performance.now() - buildStart));

@@ -11,12 +11,21 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 export const RUN_LABEL = 'proxyproof.run-id';
 
+/** A thrown value's message, whatever was thrown. */
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The HTTP status of an engine call that failed (dockerode's errors carry it), if any. */
+export const engineStatus = (e: unknown): number | undefined =>
+  typeof e === 'object' && e !== null && 'statusCode' in e && typeof e.statusCode === 'number'
+    ? e.statusCode
+    : undefined;
+
 export class DockerUnavailableError extends SetupError {
   constructor(cause: unknown) {
     super(
       'No Docker engine answers. proxyproof needs a running Docker engine ' +
         '(`docker info` must succeed; on Debian: apt-get install docker.io, then start dockerd). ' +
-        `Cause: ${(cause as Error)?.message ?? String(cause)}`,
+        `Cause: ${messageOf(cause)}`,
     );
   }
 }
@@ -66,7 +75,7 @@ async function namedEngine(): Promise<{ url: string; source: string } | null> {
 
 class EngineNotAnswering extends SetupError {
   constructor(named: { url: string; source: string }, cause: unknown) {
-    const why = cause ? ` (${(cause as Error).message ?? String(cause)})` : '';
+    const why = cause ? ` (${messageOf(cause)})` : '';
     super(
       `${named.source} names the Docker engine ${named.url}, which does not answer${why}. ` +
         'proxyproof never falls back to another engine: start that one, or point the setting at one that runs.',
@@ -117,8 +126,8 @@ export async function removeContainer(id: string): Promise<void> {
   await c.container.dockerode
     .getContainer(id)
     .remove({ force: true, v: true })
-    .catch((e: { statusCode?: number }) => {
-      if (e.statusCode !== 404) throw e;
+    .catch((e: unknown) => {
+      if (engineStatus(e) !== 404) throw e;
     });
 }
 
@@ -137,8 +146,8 @@ export async function sweepRun(runId: string): Promise<{ containers: number; net
     await c.container.dockerode
       .getNetwork(n.Id)
       .remove()
-      .catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
+      .catch((e: unknown) => {
+        if (engineStatus(e) !== 404) throw e;
       });
   }
   return { containers: containers.length, networks: networks.length };

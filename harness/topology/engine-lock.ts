@@ -4,7 +4,7 @@
 // a holder that died is recognised (and `clean` or the run's sweep removes it).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Interrupted } from '../lifecycle/steps.ts';
-import { docker, removeContainer, runLabels } from './docker.ts';
+import { docker, engineStatus, removeContainer, runLabels } from './docker.ts';
 import { liveness, ownerFromLabels } from './owner.ts';
 
 /** How long to wait for a holder before giving up, and how often to look. */
@@ -23,7 +23,7 @@ async function tryTake(name: string, runId: string, image: string): Promise<'tak
     });
     return 'taken';
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode !== 409) throw e;
+    if (engineStatus(e) !== 409) throw e;
   }
   const holder = await c.container.dockerode
     .getContainer(name)

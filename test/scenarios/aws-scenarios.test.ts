@@ -39,7 +39,7 @@ async function runScenario(id: string, env: Record<string, string>) {
     const report = JSON.parse(
       await readFile(join(reports, 'latest', 'report.json'), 'utf8'),
     ) as RunReport;
-    return { exitCode: r.exitCode, stderr: String(r.stderr), scenario: report.scenarios[0]! };
+    return { exitCode: r.exitCode, stderr: r.stderr, scenario: report.scenarios[0]! };
   } finally {
     await rm(reports, { recursive: true, force: true });
   }

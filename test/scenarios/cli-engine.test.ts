@@ -137,9 +137,9 @@ test(
   title: 'Its capture is removed while it runs',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true,
     healthCheck: { kind: 'mysql', intervalMs: 1000, runForMs: 8000 } },
-  backends: 1,
-  clients: { harness: 1 },
-  expect: { header: 'v1', backendSees: 'client' },
+  backends: { kind: 'mariadb' },
+  clients: [{ kind: 'mysql', count: 1 }],
+  checks: [{ kind: 'header', version: 'v1' }, { kind: 'backend-sees', who: 'client' }],
 };
 `,
     );

@@ -11,67 +11,75 @@ import { quietEvents as quiet } from '../support/quiet-events.ts';
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 const CONTAINERS = 15 * 60_000;
 
+type Part<K extends keyof Scenario> = Scenario[K];
+/** The scenario with its balancer's options changed. */
+const balancer = (s: Scenario, change: Partial<Part<'balancer'>>): Scenario => ({
+  ...s,
+  balancer: { ...s.balancer, ...change },
+});
+const backends = (s: Scenario, change: Partial<Part<'backends'>>): Scenario => ({
+  ...s,
+  backends: { ...s.backends, ...change } as Part<'backends'>,
+});
+const mysqlClients = (count: number) => [{ kind: 'mysql' as const, count }];
+const healthCheck = (s: Scenario, kind: 'tcp' | 'mysql') =>
+  balancer(s, { healthCheck: { ...s.balancer.healthCheck!, kind } });
+
 /**
  * Each scenario, with the one thing it guards broken, and the failure it must
  * then report. A scenario that still passed here could not fail.
  */
 const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp }> = {
   'classic-elb-v1': {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: false } }),
+    break: (s) => balancer(s, { proxyProtocol: false }),
     expect: /saw the balancer/,
   },
   'classic-elb-policy-off': {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: true } }),
+    break: (s) => balancer(s, { proxyProtocol: true }),
     expect: /header was on the wire although none was expected/,
   },
   'two-backends': {
-    break: (s) => ({ ...s, clients: { ...s.clients, harness: 1 } }),
+    break: (s) => ({ ...s, clients: mysqlClients(1) }),
     expect: /every backend should serve, but backend-2 received none/,
   },
   'health-checks': {
-    break: (s) => ({
-      ...s,
-      balancer: { ...s.balancer, healthCheck: { ...s.balancer.healthCheck!, kind: 'mysql' } },
-    }),
+    break: (s) => healthCheck(s, 'mysql'),
     expect: /left no aborted handshakes on some backend/,
   },
   'health-checks-mysql': {
-    break: (s) => ({
-      ...s,
-      balancer: { ...s.balancer, healthCheck: { ...s.balancer.healthCheck!, kind: 'tcp' } },
-    }),
+    break: (s) => healthCheck(s, 'tcp'),
     expect: /left aborted handshakes on the backends .* expected none/,
   },
   ipv6: {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, ipv6Clients: false } }),
+    break: (s) => balancer(s, { ipv6Clients: false }),
     expect: /address family is INET, expected INET6/,
   },
   'ipv6-nlb': {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, ipv6Clients: false } }),
+    break: (s) => balancer(s, { ipv6Clients: false }),
     expect: /address family is INET, expected INET6/,
   },
   'multi-origin': {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, proxyProtocol: false } }),
+    break: (s) => balancer(s, { proxyProtocol: false }),
     expect: /saw the balancer/,
   },
   'nlb-v2-tlv': {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, v2Tlvs: ['unique-id', 'authority'] } }),
+    break: (s) => balancer(s, { v2Tlvs: ['unique-id', 'authority'] }),
     expect: /the header lacks the CRC32C TLV/,
   },
   'double-proxy': {
-    break: (s) => ({ ...s, balancer: { ...s.balancer, behindFrontBalancer: false } }),
+    break: (s) => ({ ...s, fronts: [] }),
     expect: /1 stacked PROXY headers on one connection; 2 were expected/,
   },
   'spoofed-header': {
-    break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
+    break: (s) => backends(s, { trust: 'vpc-subnet' }),
     expect: /SECURITY: backend backend-1 accepted the forged origin 203\.0\.113\.66/,
   },
   'untrusted-balancer': {
-    break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
+    break: (s) => backends(s, { trust: 'vpc-subnet' }),
     expect: /accepted the session .* although it should have refused it/,
   },
   'backend-without-proxy-support': {
-    break: (s) => ({ ...s, backendTrust: 'vpc-subnet' }),
+    break: (s) => backends(s, { trust: 'vpc-subnet' }),
     expect: /accepted the session .* although it should have refused it/,
   },
 };
@@ -95,7 +103,7 @@ describe('every scenario fails when the thing it guards is broken', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   test('every shipped local scenario has a break here (those needing Oracle MySQL cannot run here; AWS ones are broken in aws-scenarios.test.ts)', () => {
-    const runnable = shipped.filter((s) => s.backendServer !== 'oracle-mysql' && !onAws(s));
+    const runnable = shipped.filter((s) => s.backends.kind !== 'oracle-mysql' && !onAws(s));
     expect(runnable.map((s) => s.id).filter((id) => !BREAKS[id])).toEqual([]);
   });
 

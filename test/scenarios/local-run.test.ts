@@ -62,7 +62,7 @@ describe('the shipped scenarios on local containers', () => {
   test('every shipped scenario passes, but those needing Oracle MySQL, which say why they skipped', async () => {
     const needsOracle = new Set(
       (await loadScenarios(SCENARIOS))
-        .filter((x) => x.backendServer === 'oracle-mysql')
+        .filter((x) => x.backends.kind === 'oracle-mysql')
         .map((x) => x.id),
     );
     const notPassed = written.scenarios.filter(
@@ -94,7 +94,7 @@ describe('the shipped scenarios on local containers', () => {
       expect(sameAddress(c.origin!.address, c.wire!.source!.address)).toBe(true);
       expect(sameAddress(c.backend!.address, c.origin!.address)).toBe(true);
       expect(c.backend!.port).toBe(c.origin!.port);
-      expect(sameAddress(c.origin!.address, c.balancer.address)).toBe(false);
+      expect(sameAddress(c.origin!.address, c.balancer.address!)).toBe(false);
     }
   });
 
@@ -105,7 +105,7 @@ describe('the shipped scenarios on local containers', () => {
     for (const c of s.connections) {
       expect(c.wire).toBeNull();
       expect(c.captured).not.toBeNull();
-      expect(sameAddress(c.backend!.address, c.balancer.address)).toBe(true);
+      expect(sameAddress(c.backend!.address, c.balancer.address!)).toBe(true);
     }
   });
 
@@ -201,7 +201,7 @@ describe('Ctrl-C mid-run', () => {
       let runId = '';
       let stderr = '';
       await new Promise<void>((resolve, reject) => {
-        child.stderr!.on('data', (chunk: Buffer) => {
+        child.stderr.on('data', (chunk: Buffer) => {
           stderr += chunk.toString();
           runId ||= /proxyproof run (\S+):/.exec(stderr)?.[1] ?? '';
           // Interrupt once containers exist: after the first backends are up.

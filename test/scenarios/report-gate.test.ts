@@ -17,9 +17,9 @@ const blogScenario = (policyOn: boolean) => `export default {
   id: 'blog-elb',
   title: 'The blog\\'s Classic ELB: every backend sees its client',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: ${policyOn} },
-  backends: 1,
-  clients: { harness: 2 },
-  expect: { header: 'v1', backendSees: 'client' },
+  backends: { kind: 'mariadb' },
+  clients: [{ kind: 'mysql', count: 2 }],
+  checks: [{ kind: 'header', version: 'v1' }, { kind: 'backend-sees', who: 'client' }],
 };
 `;
 
@@ -29,10 +29,9 @@ const refusal = `export default {
   id: 'refused',
   title: 'An untrusted balancer is refused',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 1,
-  backendTrust: 'another-network',
-  clients: { harness: 1 },
-  expect: { header: 'v1', backendSees: 'nobody', refusal: 'ER_HOST_NOT_PRIVILEGED' },
+  backends: { kind: 'mariadb', trust: 'another-network' },
+  clients: [{ kind: 'mysql', count: 1 }],
+  checks: [{ kind: 'header', version: 'v1' }, { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' }],
 };
 `;
 

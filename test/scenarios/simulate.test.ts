@@ -43,7 +43,10 @@ const title = hasAwsCli
             '3306',
           );
         await seenAcrossSwitch(ready, async (on) => {
-          if (!on) return void (await setPolicies('[]'));
+          if (!on) {
+            await setPolicies('[]');
+            return;
+          }
           await elb(
             'create-load-balancer-policy',
             ...lb,

@@ -11,9 +11,9 @@ import { rawProbe } from '../../harness/probes/raw-tcp.ts';
 import { encodeV2, tlv } from '../../harness/proxy-protocol/index.ts';
 import { isEndpoint } from '../../harness/proxy-protocol/types.ts';
 import { sweepRun } from '../../harness/topology/docker.ts';
-import type { BalancerSpec } from '../../harness/topology/haproxy-config.ts';
 import { ensureImages } from '../../harness/topology/images.ts';
-import { startLocalTopology } from '../../harness/topology/local-topology.ts';
+import { ScenarioSchema, type ScenarioInput } from '../../harness/scenario/schema.ts';
+import { local } from '../../harness/targets/local.ts';
 import { newRunId } from '../../harness/run/run-all.ts';
 
 const CONTAINERS = 15 * 60_000;
@@ -50,7 +50,7 @@ async function tsharkRows(file: string): Promise<Row[]> {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [conn, v1proto, v2version, src, sport, dst, dport, types] = line.split('|') as string[];
+      const [conn, v1proto, v2version, src, sport, dst, dport, types] = line.split('|');
       return {
         conn: Number(conn),
         version: v1proto ? 1 : Number(v2version),
@@ -91,33 +91,42 @@ describeWithTshark(title, () => {
   let dir: string;
   const pcaps: Record<string, string[]> = {};
 
-  /** Starts a balancer of the given kind, sends `clients` connections, returns the pcaps. */
+  /** Starts the scenario's stage, turns PROXY on, sends 3 raw connections, returns the pcaps. */
   async function capture(
     name: string,
-    balancer: Omit<BalancerSpec, 'instances'>,
+    balancer: ScenarioInput['balancer'],
     prefix: (i: number) => Uint8Array | null,
   ) {
     const teardown = new Teardown();
     try {
       const steps = new Steps(new AbortController().signal, () => undefined);
       const images = await ensureImages(() => undefined);
-      const topology = await startLocalTopology({
-        runId,
-        name,
-        backends: 1,
+      const scenario = ScenarioSchema.parse({
+        id: name,
+        title: name,
         balancer,
-        images,
-        teardown,
-        steps,
+        backends: { kind: 'mariadb' },
+        clients: [{ kind: 'mysql', count: 1 }],
+        checks: [{ kind: 'backend-sees', who: 'client' }],
       });
+      const context = {
+        runId,
+        images,
+        runDir: dir,
+        reportsDir: dir,
+        signal: new AbortController().signal,
+        announce: () => undefined,
+        warn: () => undefined,
+      };
+      const stage = await local.start(scenario, context, teardown, steps);
+      await stage.balancer.setProxyProtocol(true);
       for (let i = 0; i < 3; i++) {
-        const r = await rawProbe(topology.listener, prefix(i));
+        const r = await rawProbe(stage.balancer.listener, prefix(i));
         expect(r.firstBytes).not.toBeNull(); // MariaDB accepted the header and greeted
       }
       const out = join(dir, name);
       await mkdir(out);
-      const files = await topology.collectCaptures(out);
-      return files.map((f) => f.file);
+      return (await stage.collect(out)).files;
     } finally {
       await teardown.run();
     }
@@ -128,7 +137,7 @@ describeWithTshark(title, () => {
     try {
       pcaps.v1 = await capture(
         'xcheck-v1',
-        { listenerPort: 3306, instancePort: 3306, proxyProtocol: 'v1' },
+        { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
         () => null,
       );
       // HAProxy sends AUTHORITY only when it received one, so the clients speak
@@ -136,10 +145,11 @@ describeWithTshark(title, () => {
       pcaps.v2 = await capture(
         'xcheck-v2',
         {
+          kind: 'nlb',
           listenerPort: 3306,
           instancePort: 3306,
-          proxyProtocol: 'v2',
-          v2Options: ['crc32c', 'unique-id', 'authority'],
+          proxyProtocol: true,
+          v2Tlvs: ['crc32c', 'unique-id', 'authority'],
           acceptProxy: true,
         },
         (i) =>

@@ -29,7 +29,7 @@ export const failingConnection: Evidence = {
   wireError: null,
   captured: null,
   captureDropped: 0,
-  backendTrusts: '172.31.0.0/24',
+  backendTrust: { setting: 'proxy_protocol_networks', value: '172.31.0.0/24' },
   backend: { address: '172.31.0.4', port: 44920, instance: 'backend-1', user: 'app@172.31.0.4' },
   error: null,
   verdict: {
@@ -47,7 +47,21 @@ export const passingConnection: Evidence = {
   verdict: { ok: true, reasons: [] },
 };
 
-const base = { connections: [], warnings: [], artifacts: [], timings: [], durationMillis: 1500 };
+const base = {
+  target: 'local' as const,
+  components: {
+    balancer: { kind: 'classic-elb' },
+    backends: { kind: 'mariadb', count: 2 },
+    fronts: [],
+    clients: [{ kind: 'mysql', count: 2 }],
+    checks: ['header v1', 'backend sees the client'],
+  },
+  connections: [],
+  warnings: [],
+  artifacts: [],
+  timings: [],
+  durationMillis: 1500,
+};
 
 export const scenario = (
   fields: Partial<ScenarioReport> & Pick<ScenarioReport, 'id' | 'status' | 'reason'>,
@@ -79,6 +93,7 @@ export const mixedReport = runReport([
   }),
   scenario({
     id: 'aws-nlb-v2',
+    target: 'aws',
     status: 'skipped',
     reason: 'needs AWS settings: PROXYPROOF_NLB_TARGET_GROUP_ARN is not set',
   }),

@@ -57,7 +57,7 @@ function connection(
       connection: { src: BALANCER.address, sport: 50000 + port, dst: '10.0.2.2', dport: 3306 },
     },
     captureDropped: 0,
-    backendTrusts: BALANCER.subnet,
+    backendTrust: { setting: 'proxy_protocol_networks', value: BALANCER.subnet },
     backend: { ...origin(port), instance, user: 'proxyproof@10.0.1.5' },
     error: null,
     verdict: { ok: true, reasons: [] },
@@ -118,17 +118,14 @@ export const fixtureReport: RunReport = {
     }),
     scenario({
       id: 'aws-classic-elb-v1',
+      target: 'aws',
       status: 'passed',
       reason: 'origin = backend; the wire was not observed',
       connections: [
         connection('harness#1', 40031, 'i-0abc', null, {
-          balancer: {
-            address: 'my-elb.eu-west-1.elb.amazonaws.com',
-            subnet: 'unknown (AWS)',
-            front: null,
-          },
+          balancer: { address: null, subnet: null, front: null },
           captured: null,
-          backendTrusts: null,
+          backendTrust: null,
           unobservable: {
             wire: 'the PROXY header: the backends are not ours to capture on',
             originPort: "the origin's port: NAT may rewrite it",

@@ -45,7 +45,7 @@ function ipv6Bytes(address: string): Buffer {
   const parts = (x: string) => (x ? x.split(':') : []);
   const groups = [
     ...parts(head),
-    ...Array(8 - parts(head).length - parts(tail).length).fill('0'),
+    ...Array<string>(8 - parts(head).length - parts(tail).length).fill('0'),
     ...parts(tail),
   ];
   const b = Buffer.alloc(16);

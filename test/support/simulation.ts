@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { normaliseAddress } from '../../harness/net/endpoint.ts';
 import { probeThroughBalancer } from '../../harness/probes/mysql-probe.ts';
+import { PROCESSLIST_WHO_AM_I } from '../../harness/components/backends/mysql-family.ts';
 import { leftovers } from './docker-leftovers.ts';
 
 const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
@@ -18,6 +19,8 @@ export interface Ready {
  * Runs `proxyproof simulate ...args`, hands its ready line to `body`, then
  * stops it with Ctrl-C and checks it exits 0 leaving no container or network.
  */
+// R is the caller's word for the kind's ready line (JSON it then reads), as a cast would be.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function whileSimulating<R extends Ready>(
   args: string[],
   body: (ready: R) => Promise<void>,
@@ -26,7 +29,7 @@ export async function whileSimulating<R extends Ready>(
   try {
     const ready = await new Promise<R>((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const line = out.split('\n')[0];
         if (out.includes('\n') && line) resolve(JSON.parse(line) as R);
@@ -37,9 +40,9 @@ export async function whileSimulating<R extends Ready>(
   } finally {
     child.kill('SIGINT');
     const result = await child;
-    const runId = /proxyproof-(\d{8}-\d{6}-[0-9a-f]{4})-simulate/.exec(String(result.stderr))?.[1];
+    const runId = /proxyproof-(\d{8}-\d{6}-[0-9a-f]{4})-simulate/.exec(result.stderr)?.[1];
     // As text, so a failure shows why (e.g. no Docker engine).
-    const failure = `simulate exited ${result.exitCode}:\n${String(result.stderr)}`;
+    const failure = `simulate exited ${result.exitCode}:\n${result.stderr}`;
     expect(result.exitCode === 0 ? '' : failure).toBe('');
     const all = await execa('docker', [
       'ps',
@@ -57,6 +60,7 @@ export async function whoAmI(ready: Ready): Promise<{ seen: string; mine: string
   const [r] = await probeThroughBalancer(
     { address: ready.listener.host, port: ready.listener.port },
     ready.mysql,
+    PROCESSLIST_WHO_AM_I,
     1,
   );
   if (!r?.backend || !r.origin) throw new Error(`no session: ${r?.error}`);

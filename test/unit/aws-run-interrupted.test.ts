@@ -49,11 +49,12 @@ async function runUntilPolicyOn(): Promise<{ child: ResultPromise }> {
   );
   await new Promise<void>((resolve, reject) => {
     let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString();
-      if (/turning the PROXY protocol on \d/.test(err)) resolve();
+      if (/enabling the policy through the ELB API \d/.test(err)) resolve();
     });
-    void child.then((r) => reject(new Error(`the run ended first:\n${String(r.stderr)}`)));
+    // Fire and forget: with reject: false the child never rejects; ending first fails the wait.
+    void child.then((r) => reject(new Error(`the run ended first:\n${r.stderr}`)));
   });
   return { child };
 }

@@ -21,7 +21,7 @@ describe('proxyproof run refuses bad input before starting anything', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'typo.ts')}:`);
     expect(r.stderr).toMatch(/- balancer: /);
-    expect(r.stderr).toMatch(/- expect: /);
+    expect(r.stderr).toMatch(/- checks: /);
   }, 30_000);
 
   test('a scenario folder that is not an ES module package: exit 2, saying what to add', async () => {

@@ -65,8 +65,9 @@ async function decoded(bytes: Buffer, format = 'json'): Promise<Decoded & { file
   await writeFile(file, bytes);
   const out = { stdout: '', stderr: '' };
   const { stdout, stderr } = process;
-  const writeOut = stdout.write;
-  const writeErr = stderr.write;
+  // Put back afterwards: the streams' own write, bound as a method is.
+  const writeOut = stdout.write.bind(stdout);
+  const writeErr = stderr.write.bind(stderr);
   stdout.write = (chunk: string | Uint8Array) => ((out.stdout += String(chunk)), true);
   stderr.write = (chunk: string | Uint8Array) => ((out.stderr += String(chunk)), true);
   try {

@@ -13,11 +13,14 @@ import {
   SetLoadBalancerPoliciesForBackendServerCommand,
   type HealthCheck,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { elbStateDriving, type ElbTopology } from '../../harness/aws/local-elb.ts';
+import {
+  elbStateDriving,
+  type ElbTopology,
+} from '../../harness/components/balancers/simulated-classic-elb.ts';
 import { simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
-import type { BackendState, BalancerChange } from '../../harness/topology/local-topology.ts';
+import type { BackendState, BalancerChange } from '../../harness/components/balancers/stand-in.ts';
 
 // The real AWS SDK against the simulator on loopback, with dummy credentials:
 // the blog's sequence, step by step.
@@ -333,7 +336,7 @@ describe('the ELB state driving a topology', () => {
   let states: BackendState[] = [];
   let failReload = false;
   const topology: ElbTopology = {
-    backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', trusts: '' })),
+    backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', containerId: '' })),
     reconfigure: async (change) => {
       if (failReload) throw new Error('HAProxy did not report a successful reload within 15 s');
       changes.push(change);
@@ -458,9 +461,15 @@ describe('the ELB state driving a topology', () => {
 });
 
 test('after a failed reload, Describe still answers and the next change recovers', async () => {
+  const RELOAD_FAILED = 'HAProxy did not report a successful reload within 15 s';
   let failReload = true;
-  const state = new ElbState(async () => {
-    if (failReload) throw new Error('HAProxy did not report a successful reload within 15 s');
+  /** What each reload that went through was given: the instance ports' policies. */
+  const reloaded: Record<number, string[]>[] = [];
+  const state = new ElbState(async (lb) => {
+    if (failReload) throw new Error(RELOAD_FAILED);
+    // A reload that goes through takes a while: a reply that did not wait for it comes first.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    reloaded.push(structuredClone(Object.fromEntries(lb.BackendServerPolicies)));
   });
   state.createLoadBalancer(
     'lb',
@@ -476,11 +485,26 @@ test('after a failed reload, Describe still answers and the next change recovers
       InstancePort: 3306,
       PolicyNames: ['pp'],
     });
-    await expect(elb.send(set)).rejects.toThrow(/did not report a successful reload/);
-    const described = await elb.send(new DescribeLoadBalancersCommand({}));
-    expect(described.LoadBalancerDescriptions).toHaveLength(1);
+
+    // The failed change's reply is the reload's failure, in the simulator's words.
+    await expect(elb.send(set)).rejects.toMatchObject({
+      name: 'InternalFailure',
+      message: RELOAD_FAILED,
+    });
+
+    // Reads do not wait on the failed reload: Describe shows what the state holds,
+    // the policy recorded on the port (the next reload will apply it).
+    const described = await elb.send(
+      new DescribeLoadBalancersCommand({ LoadBalancerNames: ['lb'] }),
+    );
+    expect(described.LoadBalancerDescriptions![0]!.BackendServerDescriptions).toEqual([
+      { InstancePort: 3306, PolicyNames: ['pp'] },
+    ]);
+
+    // The next change, the same call again, goes through and its reload gets the policy.
     failReload = false;
-    await expect(elb.send(set)).resolves.toBeDefined();
+    await expect(elb.send(set)).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    expect(reloaded).toEqual([{ 3306: ['pp'] }]);
   } finally {
     elb.destroy();
     await new Promise((resolve) => server.close(resolve));

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { awsElbv2, hasAwsCli } from '../support/aws-cli.ts';
-import { localNlb, type LocalNlb } from '../../harness/aws/local-nlb.ts';
+import { localNlb, type LocalNlb } from '../../harness/components/balancers/simulated-nlb.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
 import { elbV2Api } from '../../harness/aws/elb-simulator/v2-api.ts';
 
@@ -21,7 +21,7 @@ const proxyV2 = (out: Record<string, unknown>) =>
   beforeAll(async () => {
     nlb = localNlb(
       {
-        backends: [{ name: 'backend-1', address: '', trusts: '' }],
+        backends: [{ name: 'backend-1', address: '', containerId: '' }],
         setProxyProtocol: async (p) => void reloads.push(p),
       },
       { region: 'ap-northeast-1', name: 'proxyproof-nlb', targetGroupName: 'tg', port: 3306 },

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-simulator.ts';
-import { localNlb, type LocalNlb } from '../../harness/aws/local-nlb.ts';
+import { localNlb, type LocalNlb } from '../../harness/components/balancers/simulated-nlb.ts';
 import { classicElbApi } from '../../harness/aws/elb-simulator/classic-api.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
@@ -54,7 +54,7 @@ describe('ELBv2 API simulator, driven by @aws-sdk/client-elastic-load-balancing-
   let tgArn: string;
   const reloads: string[] = [];
   const topology = {
-    backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', trusts: '' })),
+    backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', containerId: '' })),
     setProxyProtocol: async (p: 'none' | 'v1' | 'v2') => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       reloads.push(p);

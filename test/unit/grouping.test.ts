@@ -1,43 +1,56 @@
 import { groupByTopology } from '../../harness/run/run-all.ts';
-import type { Scenario } from '../../harness/scenario/schema.ts';
+import {
+  ScenarioSchema,
+  type Scenario,
+  type ScenarioInput,
+} from '../../harness/scenario/schema.ts';
 
-const base: Scenario = {
-  id: 'a',
-  title: 'a',
-  balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 2,
-  clients: { harness: 2 },
-  expect: { header: 'v1', backendSees: 'client' },
-};
-
-describe('scenarios that can share a topology do', () => {
-  test('equal topologies share, in file order; a different balancer does not', () => {
-    const b = { ...base, id: 'b', clients: { harness: 9 } };
-    const c = { ...base, id: 'c', balancer: { ...base.balancer, proxyProtocol: false } };
-    const d = { ...base, id: 'd' };
-    expect(groupByTopology([base, c, b, d]).map((g) => g.map((s) => s.id))).toEqual([
-      ['a', 'b', 'd'],
-      ['c'],
-    ]);
+const make = (fields: Partial<ScenarioInput> & { id: string }): Scenario =>
+  ScenarioSchema.parse({
+    title: fields.id,
+    balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
+    backends: { kind: 'mariadb', count: 2 },
+    clients: [{ kind: 'mysql', count: 2 }],
+    checks: [{ kind: 'header', version: 'v1' }],
+    ...fields,
   });
 
-  test('scenarios that change or read server-wide state run alone', () => {
-    const checks = {
-      ...base,
-      id: 'h',
+const ids = (groups: Scenario[][]) => groups.map((g) => g.map((s) => s.id));
+
+describe('scenarios that can share a topology do', () => {
+  test('equal topologies share, in file order; a different balancer or backend does not', () => {
+    const a = make({ id: 'a' });
+    const b = make({ id: 'b', clients: [{ kind: 'mysql', count: 9 }] });
+    const c = make({
+      id: 'c',
       balancer: {
-        ...base.balancer,
-        healthCheck: { kind: 'tcp' as const, intervalMs: 100, runForMs: 0 },
+        kind: 'classic-elb',
+        listenerPort: 3306,
+        instancePort: 3306,
+        proxyProtocol: false,
       },
-    };
-    const forge = {
-      ...base,
-      id: 'f',
-      clients: { harness: 1, forgeDirect: { claim: '203.0.113.66' } },
-    };
-    const containers = { ...base, id: 'm', clients: { harness: 1, containers: 2 } };
-    expect(groupByTopology([base, checks, forge, containers]).map((g) => g.length)).toEqual([
-      1, 1, 1, 1,
-    ]);
+    });
+    const d = make({ id: 'd', backends: { kind: 'mariadb', count: 2, trust: 'nothing' } });
+    const e = make({ id: 'e', checks: [{ kind: 'backend-sees', who: 'client' }] });
+    expect(ids(groupByTopology([a, c, b, d, e]))).toEqual([['a', 'b', 'e'], ['c'], ['d']]);
+  });
+
+  // Each of these has the very topology of `a`, so only the rule keeps it apart.
+  test.each<[string, Partial<ScenarioInput>]>([
+    [
+      'a forger (it widens a backend trust)',
+      { clients: [{ kind: 'forger', count: 1, claim: '203.0.113.66' }] },
+    ],
+    [
+      'client containers (matched by the whole balancer log)',
+      { clients: [{ kind: 'mariadb-cli', count: 2 }] },
+    ],
+    ['a check of server-wide counters', { checks: [{ kind: 'aborted-connects', expect: 'none' }] }],
+    ['an AWS target', { target: 'aws', clients: [{ kind: 'mysql', count: 1 }] }],
+  ])('%s runs alone', (_, fields) => {
+    const a = make({ id: 'a' });
+    const alone = make({ id: 'x', ...fields });
+    const a2 = make({ id: 'a2' });
+    expect(ids(groupByTopology([a, alone, a2]))).toEqual([['a', 'a2'], ['x']]);
   });
 });

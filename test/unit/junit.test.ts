@@ -1,8 +1,6 @@
 import { renderJunit } from '../../harness/report/junit.ts';
 import type { RunReport } from '../../harness/report/types.ts';
-import { mixedReport } from '../support/failing-run.ts';
-
-const base = { connections: [], warnings: [], artifacts: [], timings: [], durationMillis: 1500 };
+import { mixedReport, scenario } from '../support/failing-run.ts';
 const report: RunReport = {
   runId: 'r1',
   startedAt: '2026-11-26T00:00:00.000Z',
@@ -10,23 +8,19 @@ const report: RunReport = {
   target: 'local',
   summary: { passed: 1, failed: 1, skipped: 1, errored: 1 },
   scenarios: [
-    { ...base, id: 'ok', title: 'ok', status: 'passed', reason: 'fine' },
-    {
-      ...base,
+    scenario({ id: 'ok', status: 'passed', reason: 'fine' }),
+    scenario({
       id: 'bad',
-      title: 'bad',
       status: 'failed',
       reason: 'backend saw the balancer <172.21.0.4> & not "the client"',
-    },
-    { ...base, id: 'aws', title: 'aws', status: 'skipped', reason: 'no AWS settings' },
-    {
-      ...base,
+    }),
+    scenario({ id: 'aws', status: 'skipped', reason: 'no AWS settings' }),
+    scenario({
       id: 'gone',
-      title: 'gone',
       status: 'errored',
       errorKind: 'environment',
       reason: 'the harness could not complete the scenario: (HTTP code 404) no such container',
-    },
+    }),
   ],
 };
 

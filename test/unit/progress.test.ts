@@ -5,7 +5,7 @@ import { failingConnection, mixedReport } from '../support/failing-run.ts';
 /** A stand-in for stderr: what was written, and whether it is a terminal. */
 function fakeStream(isTTY: boolean) {
   const written: string[] = [];
-  const out = { isTTY, write: (s: string) => written.push(s) > 0 } as NodeJS.WriteStream;
+  const out = { isTTY, write: (s: string) => written.push(s) };
   return { out, text: () => written.join('') };
 }
 

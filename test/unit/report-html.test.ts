@@ -156,7 +156,16 @@ describe('HTML report page', () => {
     );
     expect(aws).toContain('not checked: the origin&apos;s port: NAT may rewrite it');
     expect(aws).not.toContain('<pre class="dump"');
-    expect(aws).toContain('vpc my-elb.eu-west-1.elb.amazonaws.com');
+    expect(aws).toContain('vpc not named by the target');
+  });
+
+  test('each scenario says what was tested: target, balancer, backends, clients, checks', () => {
+    const html = section('classic-v1');
+    expect(html).toContain('Tested: classic-elb → mariadb on local containers');
+    expect(html).toContain('<li>backends: <code>mariadb</code> ×2</li>');
+    expect(html).toContain('<li>clients: <code>mysql</code> ×2</li>');
+    expect(html).toContain('<li>checks: header v1; backend sees the client</li>');
+    expect(section('aws-classic-elb-v1')).toContain('on AWS (your balancer and backends)');
   });
 
   test('pcap and config links are relative to the report, encoded, and named', () => {

@@ -7,9 +7,16 @@ const good = {
   id: 'good',
   title: 'a good one',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
-  backends: 2,
-  clients: { harness: 3 },
-  expect: { header: 'v1', backendSees: 'client' },
+  backends: { kind: 'mariadb', count: 2 },
+  clients: [{ kind: 'mysql', count: 3 }],
+  checks: [{ kind: 'header', version: 'v1' }],
+};
+/** `good` as validation returns it: every default filled in. */
+const goodValidated = {
+  ...good,
+  target: 'local',
+  backends: { kind: 'mariadb', count: 2, trust: 'vpc-subnet', port: 3306 },
+  fronts: [],
 };
 
 function problems(exported: unknown, file = 'scenarios/good.ts'): string[] {
@@ -23,18 +30,33 @@ function problems(exported: unknown, file = 'scenarios/good.ts'): string[] {
 }
 
 describe('scenario validation names the file, the field and the problem', () => {
-  test('a well-formed scenario is accepted as written', () => {
-    expect(validateScenario('scenarios/good.ts', good)).toEqual(good);
+  test('a well-formed scenario is accepted, its defaults filled in', () => {
+    expect(validateScenario('scenarios/good.ts', good)).toEqual(goodValidated);
   });
   test('a port out of range', () => {
     expect(problems({ ...good, balancer: { ...good.balancer, listenerPort: 70000 } })).toEqual([
       'balancer.listenerPort: Too big: expected number to be <=65535',
     ]);
   });
-  test('an unknown expectation', () => {
-    expect(problems({ ...good, expect: { header: 'v3', backendSees: 'client' } })[0]).toMatch(
-      /^expect\.header: /,
+  test('a check of an unknown kind, and a known kind with a bad option, each named where it is', () => {
+    expect(problems({ ...good, checks: [{ kind: 'origin-is-nice' }] })[0]).toMatch(
+      /^checks\.0\.kind: /,
     );
+    expect(problems({ ...good, checks: [{ kind: 'header', version: 'v3' }] })[0]).toMatch(
+      /^checks\.0\.version: /,
+    );
+  });
+  test("a component's options are its kind's: a Classic ELB has no v2 TLVs", () => {
+    expect(problems({ ...good, balancer: { ...good.balancer, v2Tlvs: ['crc32c'] } })[0]).toMatch(
+      /^balancer: Unrecognized key: "v2Tlvs"/,
+    );
+  });
+  test('on AWS only clients from the harness run', () => {
+    expect(
+      problems({ ...good, target: 'aws', clients: [{ kind: 'mariadb-cli', count: 2 }] }),
+    ).toEqual([
+      "clients.0.kind: mariadb-cli clients need local containers; on AWS only clients from the harness's own process run",
+    ]);
   });
   test('a misspelt field is not silently ignored', () => {
     expect(problems({ ...good, backend: 2 })[0]).toMatch(/backend/);
@@ -60,11 +82,13 @@ describe('loading a folder', () => {
 
   test('a new file is picked up, a bad one rejects the whole set with its name', async () => {
     await writeFile(join(dir, 'good.ts'), `export default ${JSON.stringify(good)};\n`);
-    await expect(loadScenarios(dir)).resolves.toEqual([good]);
+    await expect(loadScenarios(dir)).resolves.toEqual([goodValidated]);
     await writeFile(
       join(dir, 'broken.ts'),
-      `export default ${JSON.stringify({ ...good, id: 'broken', backends: 0 })};\n`,
+      `export default ${JSON.stringify({ ...good, id: 'broken', backends: { kind: 'mariadb', count: 0 } })};\n`,
     );
-    await expect(loadScenarios(dir)).rejects.toThrow(/broken\.ts:\n {2}- backends: Too small/);
+    await expect(loadScenarios(dir)).rejects.toThrow(
+      /broken\.ts:\n {2}- backends\.count: Too small/,
+    );
   });
 });

@@ -51,6 +51,33 @@ const count = (q: QueryParams, name: string) => {
   return Number(text);
 };
 
+/** AWS's page size for DescribeLoadBalancers: 1 to 400, and 400 when none is asked for. */
+const MAX_PAGE = 400;
+
+/**
+ * One page of load balancers, as AWS pages them: PageSize at most (400 by
+ * default), and a NextMarker while more remain. The marker is opaque to
+ * callers; here it is the offset of the next page.
+ */
+function page<T>(all: T[], q: QueryParams): { LoadBalancerDescriptions: T[]; NextMarker?: string } {
+  const sizeText = q.get('PageSize');
+  const size = sizeText === undefined ? MAX_PAGE : Number(sizeText);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE)
+    throw new AwsError(
+      'ValidationError',
+      `PageSize must be between 1 and ${MAX_PAGE}, not ${sizeText}`,
+    );
+  const marker = q.get('Marker');
+  const start = marker === undefined ? 0 : Number(Buffer.from(marker, 'base64url').toString());
+  if (!Number.isInteger(start) || start < 0 || start > all.length)
+    throw new AwsError('ValidationError', `Marker ${marker} is not one this service gave out`);
+  const end = start + size;
+  return {
+    LoadBalancerDescriptions: all.slice(start, end),
+    ...(end < all.length ? { NextMarker: Buffer.from(String(end)).toString('base64url') } : {}),
+  };
+}
+
 /** One Query action: its result (a promise when it needs I/O), or an AwsError. */
 function perform(
   state: ElbState,
@@ -116,11 +143,7 @@ function perform(
       );
       return {};
     case 'DescribeLoadBalancers':
-      return {
-        LoadBalancerDescriptions: state
-          .describeLoadBalancers(q.list('LoadBalancerNames'))
-          .map(describe),
-      };
+      return page(state.describeLoadBalancers(q.list('LoadBalancerNames')).map(describe), q);
     case 'CreateLoadBalancer': {
       const listeners = q
         .records('Listeners', ['Protocol', 'LoadBalancerPort', 'InstanceProtocol', 'InstancePort'])

@@ -78,7 +78,9 @@ export function toXml(value: unknown): string {
       .map(([k, v]) => `<${k}>${toXml(v)}</${k}>`)
       .join('');
   }
-  return escapeXml(String(value));
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return escapeXml(String(value));
+  throw new Error(`a ${typeof value} has no XML form`);
 }
 
 export function resultXml(

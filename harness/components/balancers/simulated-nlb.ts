@@ -1,15 +1,15 @@
-import type { LocalTopology } from '../topology/local-topology.ts';
-import { elbV2Api } from './elb-simulator/v2-api.ts';
-import { nlbSimulatorClient, withSimulatedApi } from './local-simulator.ts';
-import { setNlbProxyProtocol } from './nlb.ts';
+import type { Haproxy } from './stand-in.ts';
+import { elbV2Api } from '../../aws/elb-simulator/v2-api.ts';
+import { nlbSimulatorClient, withSimulatedApi } from '../../aws/local-simulator.ts';
+import { setNlbProxyProtocol } from '../../aws/nlb.ts';
 import {
   ElbV2State,
   type NetworkLoadBalancer,
   type TargetGroup,
-} from './elb-simulator/v2-model.ts';
+} from '../../aws/elb-simulator/v2-model.ts';
 
 /** What a local NLB drives: the balancer's PROXY setting, over its backends. */
-export type NlbTopology = Pick<LocalTopology, 'setProxyProtocol' | 'backends'>;
+export type NlbTopology = Pick<Haproxy, 'setProxyProtocol' | 'backends'>;
 
 export interface LocalNlb {
   state: ElbV2State;

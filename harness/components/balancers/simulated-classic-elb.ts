@@ -1,17 +1,17 @@
-import type { BalancerSpec } from '../topology/haproxy-config.ts';
-import type { BackendState, BalancerChange, LocalTopology } from '../topology/local-topology.ts';
-import { setClassicProxyProtocol } from './classic-proxy-protocol.ts';
+import type { BalancerSpec } from '../../topology/haproxy-config.ts';
+import type { BackendState, BalancerChange, Haproxy } from './stand-in.ts';
+import { setClassicProxyProtocol } from '../../aws/classic-proxy-protocol.ts';
 import {
   parseHealthCheckTarget,
   type HealthCheck,
   type InstanceCondition,
-} from './elb-simulator/health.ts';
-import { ElbState, type LoadBalancer } from './elb-simulator/model.ts';
-import { classicElbApi } from './elb-simulator/classic-api.ts';
-import { simulatorClient, withSimulatedApi } from './local-simulator.ts';
+} from '../../aws/elb-simulator/health.ts';
+import { ElbState, type LoadBalancer } from '../../aws/elb-simulator/model.ts';
+import { classicElbApi } from '../../aws/elb-simulator/classic-api.ts';
+import { simulatorClient, withSimulatedApi } from '../../aws/local-simulator.ts';
 
 /** What the Classic ELB drives: the balancer's config, over the backends it can see. */
-export type ElbTopology = Pick<LocalTopology, 'reconfigure' | 'backends' | 'backendStates'>;
+export type ElbTopology = Pick<Haproxy, 'reconfigure' | 'backends' | 'backendStates'>;
 
 /**
  * ELB state whose changes reconfigure this topology's HAProxy from the whole

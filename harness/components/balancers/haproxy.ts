@@ -1,0 +1,128 @@
+// HAProxy in a container: the local stand-in for an ELB or an NLB (and for a
+// proxy in front of one). Started on the internet network, optionally joined
+// to vpc at a fixed address; reconfigured by re-rendering and reloading in place.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { containerOutput, docker } from '../../topology/docker.ts';
+import {
+  backendName,
+  originsFromLog,
+  reloadTookOver,
+  renderHaproxyConfig,
+  serverStatuses,
+  STATS_SOCKET,
+  type BalancerSpec,
+} from '../../topology/haproxy-config.ts';
+import type { LocalStage } from '../types.ts';
+import type { BalancerChange, Haproxy } from './stand-in.ts';
+
+/** Starts HAProxy named `name` with `spec`, on internet, joined to vpc at the stage's balancer address if asked. */
+export async function startHaproxy(
+  stage: LocalStage,
+  name: string,
+  spec: BalancerSpec,
+  opts: { vpc: boolean; backends: Haproxy['backends'] },
+): Promise<Haproxy> {
+  const client = await docker();
+  let current = spec;
+  let config = renderHaproxyConfig(spec);
+  const started: StartedTestContainer = await new GenericContainer(stage.images.balancer)
+    .withName(`${stage.prefix}-${name}`)
+    .withLabels(stage.labels)
+    .withNetworkMode(stage.internet.name)
+    .withCopyContentToContainer([{ content: config, target: '/etc/haproxy/haproxy.cfg' }])
+    .withWaitStrategy(Wait.forLogMessage(/Loading success/))
+    .withStartupTimeout(30_000)
+    .start();
+  const id = started.getId();
+  stage.track(id, name);
+  let vpcAddress: string | null = null;
+  if (opts.vpc) {
+    // testcontainers attaches one network at creation; the vpc leg is added now.
+    await client.network.getById(stage.vpc.id).connect({
+      Container: id,
+      EndpointConfig: { IPAMConfig: { IPv4Address: stage.balancerVpcAddress } },
+    });
+    vpcAddress = stage.balancerVpcAddress;
+  }
+  const inspected = await client.container.inspect(client.container.getById(id));
+  if (opts.vpc && inspected.NetworkSettings.Networks[stage.vpc.name]?.IPAddress !== vpcAddress)
+    throw new Error(`${name} did not get ${vpcAddress} on the vpc network`);
+  // Clients of a dual-stack balancer dial its IPv6 address.
+  const v6 = inspected.NetworkSettings.Networks[stage.internet.name]?.GlobalIPv6Address;
+  if (spec.dualStack && !v6) throw new Error(`${name} got no IPv6 address on the internet network`);
+  const address = spec.dualStack ? v6! : started.getIpAddress(stage.internet.name);
+
+  const reload = async (change: BalancerChange) => {
+    const named = change.instances;
+    const wanted: BalancerSpec = {
+      ...current,
+      proxyProtocol: change.proxyProtocol ?? current.proxyProtocol,
+      healthCheck: change.healthCheck ?? current.healthCheck,
+      // In the scenario's order, whatever order they were named in.
+      instances: named
+        ? opts.backends
+            .filter((b) => named.includes(b.name))
+            .map(({ name: n, address: a }) => ({ name: n, address: a }))
+        : current.instances,
+    };
+    for (const n of named ?? [])
+      if (!opts.backends.some((b) => b.name === n)) throw new Error(`no backend ${n}`);
+    const rendered = renderHaproxyConfig(wanted);
+    if (rendered === config) return;
+    const before = await containerOutput(id);
+    await started.copyContentToContainer([
+      { content: rendered, target: '/etc/haproxy/haproxy.cfg' },
+    ]);
+    await client.container.dockerode.getContainer(id).kill({ signal: 'SIGUSR2' });
+    const deadline = Date.now() + 15_000;
+    while (!reloadTookOver(before, await containerOutput(id), config)) {
+      if (Date.now() > deadline)
+        throw new Error('HAProxy did not take over with its new configuration within 15 s');
+      await sleep(50);
+    }
+    current = wanted;
+    config = rendered;
+  };
+  let reloading = Promise.resolve();
+  const reconfigure = (change: BalancerChange): Promise<void> => {
+    const next = reloading.catch(() => undefined).then(() => reload(change));
+    reloading = next;
+    return next;
+  };
+
+  return {
+    containerId: id,
+    listener: { address, port: spec.listenerPort },
+    vpcAddress,
+    backends: opts.backends,
+    config: () => config,
+    reconfigure,
+    setProxyProtocol: (proxyProtocol) => reconfigure({ proxyProtocol }),
+    loggedOrigins: async () => originsFromLog(await containerOutput(id)),
+    backendStates: async () => {
+      // One `show stat` on the runtime API: bash's /dev/tcp is the only client in the image.
+      const stats = await started.exec([
+        'bash',
+        '-c',
+        `exec 3<>/dev/tcp/${STATS_SOCKET.address}/${STATS_SOCKET.port} && echo 'show stat' >&3 && cat <&3`,
+      ]);
+      const statuses =
+        stats.exitCode === 0
+          ? serverStatuses(stats.stdout, backendName(current.instancePort))
+          : new Map<string, string>();
+      const running = (containerId: string) =>
+        client.container.inspect(client.container.getById(containerId)).then(
+          (c) => c.State.Running,
+          () => false, // removed
+        );
+      return Promise.all(
+        opts.backends.map(async (b) => ({
+          name: b.name,
+          running: await running(b.containerId),
+          haproxy: statuses.get(b.name) ?? null,
+        })),
+      );
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Every kind a scenario can name, by kind. A new kind of balancer, backend,
+// front, client or check is a module of its own, listed here once.
+import { z } from 'zod';
+import { abortedConnects } from '../checks/aborted-connects.ts';
+import { allBackendsServe } from '../checks/all-backends-serve.ts';
+import { backendSees } from '../checks/backend-sees.ts';
+import { header } from '../checks/header.ts';
+import { refused } from '../checks/refused.ts';
+import { userHost } from '../checks/user-host.ts';
+import { mariadb } from './backends/mariadb.ts';
+import { oracleMysql } from './backends/oracle-mysql.ts';
+import { classicElb } from './balancers/classic-elb.ts';
+import { nlb } from './balancers/nlb.ts';
+import { forger } from './clients/forger.ts';
+import { mariadbCli } from './clients/mariadb-cli.ts';
+import { mysqlClients } from './clients/mysql.ts';
+import { haproxyFront } from './fronts/haproxy-front.ts';
+import { tlsFront } from './fronts/tls-front.ts';
+
+export const BALANCERS = [classicElb, nlb] as const;
+export const BACKENDS = [mariadb, oracleMysql] as const;
+export const FRONTS = [haproxyFront, tlsFront] as const;
+export const CLIENTS = [mysqlClients, mariadbCli, forger] as const;
+export const CHECKS = [
+  header,
+  backendSees,
+  userHost,
+  refused,
+  allBackendsServe,
+  abortedConnects,
+] as const;
+
+/** The module for a kind named in a (validated) scenario. */
+export function kindOf<K extends { kind: string }>(list: readonly K[], kind: string): K {
+  const found = list.find((k) => k.kind === kind);
+  if (!found) throw new Error(`no kind ${kind}`);
+  return found;
+}
+
+// The options a scenario file may write for each part, one member per kind.
+export const BalancerOptions = z.discriminatedUnion('kind', [classicElb.options, nlb.options]);
+export const BackendOptions = z.discriminatedUnion('kind', [mariadb.options, oracleMysql.options]);
+export const FrontOptions = z.discriminatedUnion('kind', [haproxyFront.options, tlsFront.options]);
+export const ClientOptions = z.discriminatedUnion('kind', [
+  mysqlClients.options,
+  mariadbCli.options,
+  forger.options,
+]);
+export const CheckOptions = z.discriminatedUnion('kind', [
+  header.options,
+  backendSees.options,
+  userHost.options,
+  refused.options,
+  allBackendsServe.options,
+  abortedConnects.options,
+]);

@@ -1,0 +1,135 @@
+// The local target: two Docker networks ("internet", "vpc"), the backends on
+// vpc with a tcpdump sidecar in each one's namespace, the balancer (HAProxy
+// standing in) on both, fronts on internet. Everything it starts is torn down.
+import { join } from 'node:path';
+import { startCaptureSidecar, type CaptureSidecar } from '../capture/sidecar.ts';
+import { streamProxyHeadersFromFile } from '../capture/extract.ts';
+import { unreadText } from '../capture/damage.ts';
+import type { CapturedConnection } from '../capture/proxy-headers.ts';
+import { BACKENDS, BALANCERS, FRONTS, kindOf } from '../components/kinds.ts';
+import type {
+  BackendKind,
+  BalancerKind,
+  FrontKind,
+  LocalStage,
+  StartedFront,
+} from '../components/types.ts';
+import { observe, type BackendCapture } from '../evidence/correlate.ts';
+import { HarnessDefect } from '../errors.ts';
+import { docker, removeContainer, runLabels } from '../topology/docker.ts';
+import { createNetwork, hostAddress } from '../topology/networks.ts';
+import type { Target } from './target.ts';
+
+/** The balancer's fixed host number on the vpc network, so trust can name it before it starts. */
+const BALANCER_HOST = 250;
+
+export const local: Target = {
+  name: 'local',
+  async skipReason(scenario) {
+    const backend = kindOf<BackendKind>(BACKENDS, scenario.backends.kind);
+    return backend.unavailable(scenario.backends);
+  },
+  async start(scenario, ctx, teardown, steps) {
+    if (!ctx.images) throw new HarnessDefect('a local scenario, but the run built no images');
+    const prefix = `proxyproof-${ctx.runId}-${scenario.id}`;
+    const labels = { ...runLabels(ctx.runId), 'proxyproof.topology': scenario.id };
+    const client = await docker();
+    const balancerKind = kindOf<BalancerKind>(BALANCERS, scenario.balancer.kind);
+    const [internet, vpc] = await steps.run('creating networks', async () => {
+      const nets = [];
+      for (const role of ['internet', 'vpc'] as const) {
+        const ipv6 = role === 'internet' && balancerKind.ipv6(scenario.balancer);
+        const net = await createNetwork(ctx.runId, `${prefix}-${role}`, { ipv6 });
+        teardown.defer(`remove network ${net.name}`, () =>
+          client.network.remove(client.network.getById(net.id)),
+        );
+        nets.push(net);
+      }
+      return nets as [(typeof nets)[0], (typeof nets)[0]];
+    });
+    const stage: LocalStage = {
+      runId: ctx.runId,
+      prefix,
+      labels,
+      images: ctx.images,
+      teardown,
+      steps,
+      signal: ctx.signal,
+      internet,
+      vpc,
+      balancerVpcAddress: hostAddress(vpc.subnet, BALANCER_HOST),
+      track: (id, what) => teardown.defer(`remove ${what}`, () => removeContainer(id)),
+    };
+    const backends = await steps.run('starting backends', () =>
+      kindOf<BackendKind>(BACKENDS, scenario.backends.kind).start(stage, scenario.backends),
+    );
+    const instancePort = balancerKind.ports(scenario.balancer).instance;
+    const captures: { instance: string; sidecar: CaptureSidecar }[] = await steps.run(
+      'starting captures',
+      () =>
+        Promise.all(
+          backends.instances.map(async (b) => ({
+            instance: b.name,
+            sidecar: await startCaptureSidecar({
+              image: stage.images.capture,
+              name: `${prefix}-${b.name}-capture`,
+              backendContainerId: b.containerId,
+              port: instancePort,
+              labels,
+              onCreated: (id) => stage.track(id, `${b.name} capture`),
+            }),
+          })),
+        ),
+    );
+    const balancer = await steps.run('starting balancer', () =>
+      balancerKind.startLocal(stage, scenario.balancer, backends),
+    );
+    // Innermost first: each front stands before what was started last.
+    const fronts: StartedFront[] = [];
+    for (const options of [...scenario.fronts].reverse()) {
+      const behind = fronts[0] ? { ...balancer, listener: fronts[0].listener } : balancer;
+      const kind = kindOf<FrontKind>(FRONTS, options.kind);
+      fronts.unshift(
+        await steps.run(`starting ${kind.kind}`, () => kind.start(stage, options, behind)),
+      );
+    }
+    const facts = {
+      address: balancer.vpcAddress,
+      subnet: balancer.vpcSubnet,
+      front: fronts.find((f) => f.address !== null)?.address ?? null,
+    };
+    return {
+      warnings: [],
+      backends,
+      balancer,
+      fronts,
+      local: stage,
+      async collect(dir) {
+        const collected = await Promise.all(
+          captures.map(async ({ instance, sidecar }) => {
+            const file = join(dir, `${instance}.pcap`);
+            return { instance, file, ...(await sidecar.collect(file)) };
+          }),
+        );
+        const decoded = collected.map((c): BackendCapture => {
+          const connections: CapturedConnection[] = [];
+          const damage = streamProxyHeadersFromFile(c.file, (found) => connections.push(found));
+          // A damaged capture would leave the wire view incomplete: no verdict then.
+          if (damage)
+            throw new Error(
+              `the capture of ${c.instance} (${c.file}) could not be read whole: ${unreadText(damage)}`,
+            );
+          const instance = backends.instances.find((b) => b.name === c.instance);
+          return {
+            instance: c.instance,
+            connections,
+            droppedByKernel: c.droppedByKernel,
+            trust: instance?.trust ?? null,
+          };
+        });
+        return { captures: decoded, files: collected.map((c) => c.file) };
+      },
+      observe: (probe, decoded) => observe(probe, facts, decoded),
+    };
+  },
+};
