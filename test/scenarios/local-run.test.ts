@@ -130,7 +130,8 @@ describe('the shipped scenarios on local containers', () => {
       sharing.flatMap((x) => x.connections.map((c) => c.origin!.port)).sort(),
     );
     expect(new Set(lines.map((l) => l.connection.sport)).size).toBe(lines.length);
-  });
+    // Two CLI processes (tsx starts each), on a machine busy with other suites.
+  }, 60_000);
 
   test('index.html, summary.md and junit.xml in reports/latest show every scenario with its evidence', async () => {
     const file = (name: string) => readFile(join(reportsDir, 'latest', name), 'utf8');
