@@ -3,7 +3,8 @@
 // Bottom to top; a module imports only its own layer or lower ones. Type-only
 // imports count: a type belongs to the lowest layer that needs it.
 //   1 domain          pure: codec, capture reading, evidence, checks, report, small helpers
-//   2 infrastructure  Docker, AWS SDK and simulator, probes, lifecycle, folders
+//   2 infrastructure  Docker, AWS SDK and simulator, probes, lifecycle, folders; server
+//                     (proxyproof/server, bundled for users: the codec and node:net only)
 //   3 components      balancers, backends, clients, fronts (kinds.ts, types.ts)
 //   4 pipeline        targets, scenario schema and loader, run
 //   5 cli             commander commands
@@ -18,7 +19,7 @@ export const layers = {
     '^harness/(errors|exit-codes|xml|age|step-timing)[.]ts$',
   ],
   infrastructure: [
-    '^harness/(topology|aws|probes|lifecycle)/',
+    '^harness/(topology|aws|probes|lifecycle|server)/',
     '^harness/capture/sidecar[.]ts$',
     '^harness/folders[.]ts$',
   ],
@@ -77,6 +78,17 @@ export default {
       },
     },
     {
+      name: 'server-only-codec-and-node-net',
+      comment:
+        'harness/server is shipped alone as proxyproof/server (dist/proxyproof-server.js): ' +
+        'it imports only the pure codec (harness/proxy-protocol, harness/net) and node:net/stream',
+      severity: 'error',
+      from: { path: '^harness/server/' },
+      to: {
+        pathNot: ['^harness/(server|proxy-protocol|net)/', '^(node:)?(net|stream)$'],
+      },
+    },
+    {
       name: 'harness-not-to-test-or-bench',
       comment: 'the harness does not depend on its tests or benchmarks',
       severity: 'error',
@@ -85,16 +97,18 @@ export default {
     },
     {
       name: 'scenarios-only-scenario-api',
-      comment: 'a scenario file imports only the scenario API (harness/scenario/schema.ts)',
+      comment:
+        "a scenario file imports only the scenario API ('proxyproof': harness/scenario/api.ts)",
       severity: 'error',
-      from: { path: '^scenarios/' },
-      to: { pathNot: '^harness/scenario/schema[.]ts$' },
+      // The scenario files themselves; the examples' applications are not scenarios.
+      from: { path: '^(scenarios|examples)/[^/]+[.]ts$' },
+      to: { pathNot: '^(harness/scenario/api[.]ts|dist/types/scenario/api[.]d[.]ts)$' },
     },
     {
       name: 'not-to-unresolvable',
       comment: 'an import that does not resolve cannot be checked',
       severity: 'error',
-      from: { path: '^(harness|scenarios)/' },
+      from: { path: '^(harness/|scenarios/|examples/[^/]+[.]ts$)' },
       to: { couldNotResolve: true },
     },
   ],

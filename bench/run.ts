@@ -3,18 +3,25 @@
 // disagreement between proxyproof and a peer does.
 import { runDecodeBench } from './decode.ts';
 import { runExtractBench } from './extract.ts';
+import { runProxyServerBench } from './proxy-server.ts';
 
 const decode = runDecodeBench();
 const extract = await runExtractBench();
+const proxyServer = await runProxyServerBench();
 
-const rows: [string, number | null, number][] = [
+const rows: [string, number | null, number | null][] = [
   ['v1 decode vs proxy-protocol-js', decode.v1.ratio, 2],
   ['v2 decode vs proxy-protocol-js', decode.v2.ratio, 2],
   ['pcap extraction vs tshark', extract.ratio, 10],
+  ['conns/s vs findhit-proxywrap', proxyServer.ratio, null],
 ];
 console.log('\nsummary (proxyproof speed / peer speed)');
 for (const [name, ratio, target] of rows) {
   const got = ratio === null ? 'skipped' : `${ratio.toFixed(2)}x`;
+  if (target === null) {
+    console.log(`  ${name.padEnd(32)}${got.padStart(8)}   no target         n/a`);
+    continue;
+  }
   const met = ratio === null ? 'n/a (tshark not installed)' : ratio >= target ? 'met' : 'NOT MET';
   console.log(`  ${name.padEnd(32)}${got.padStart(8)}   target >= ${target}x   ${met}`);
 }
