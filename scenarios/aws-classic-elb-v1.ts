@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // The blog's question, asked of your own Classic ELB: with ProxyProtocolPolicyType
 // on the instance port, does MySQL see the client? Needs the AWS settings in the
@@ -9,7 +9,7 @@ export default defineScenario({
   target: 'aws',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb' },
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v1' },
     { kind: 'backend-sees', who: 'client' },

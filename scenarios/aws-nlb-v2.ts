@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // Your own NLB with proxy_protocol_v2.enabled on its target group: does MySQL see
 // the client? Needs the AWS settings in the README; the attribute is put back.
@@ -8,7 +8,7 @@ export default defineScenario({
   target: 'aws',
   balancer: { kind: 'nlb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb' },
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v2' },
     { kind: 'backend-sees', who: 'client' },

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // The balancer sends PROXY to a backend that does not speak it (MariaDB with no
 // proxy_protocol_networks). Oracle MySQL 8, which has no PROXY support at all,
@@ -9,7 +9,7 @@ export default defineScenario({
     'The balancer sends PROXY to a backend that does not accept it: connections fail, cause named',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb', trust: 'nothing' },
-  clients: [{ kind: 'mysql', count: 3 }],
+  clients: [{ kind: 'harness', count: 3 }],
   checks: [
     { kind: 'header', version: 'v1' },
     { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' },

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // The blog's setup: a Classic ELB with ProxyProtocolPolicyType on instance port 3306.
 export default defineScenario({
@@ -6,7 +6,7 @@ export default defineScenario({
   title: 'Classic ELB with the proxy protocol policy: every backend sees its client',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb', count: 2 },
-  clients: [{ kind: 'mysql', count: 6 }],
+  clients: [{ kind: 'harness', count: 6 }],
   checks: [
     { kind: 'header', version: 'v1' },
     { kind: 'backend-sees', who: 'client' },

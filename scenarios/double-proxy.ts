@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // Two balancers in a chain, both sending PROXY and the inner one not accepting
 // it: each connection reaches the backend with two stacked headers, the inner
@@ -11,7 +11,7 @@ export default defineScenario({
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb' },
   fronts: [{ kind: 'haproxy-front', proxyProtocol: 'v1' }],
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v1', stacked: 2 },
     { kind: 'backend-sees', who: 'client' },

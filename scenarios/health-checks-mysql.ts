@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // The recommended configuration: checks that speak PROXY and then log in as a
 // real MySQL client (HAProxy check-send-proxy + option mysql-check, with a
@@ -16,7 +16,7 @@ export default defineScenario({
     healthCheck: { kind: 'mysql', intervalMs: 100, runForMs: 2_000 },
   },
   backends: { kind: 'mariadb', count: 2, maxConnectErrors: 10 },
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v1' },
     { kind: 'backend-sees', who: 'client' },

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // What a plain TCP health check (as an ELB TCP check) does to a backend that
 // expects PROXY: observed on MariaDB 10.11, every check is an aborted handshake
@@ -17,7 +17,7 @@ export default defineScenario({
     healthCheck: { kind: 'tcp', intervalMs: 100, runForMs: 2_000 },
   },
   backends: { kind: 'mariadb', count: 2, maxConnectErrors: 10 },
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v1' },
     { kind: 'backend-sees', who: 'client' },

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // The same over PROXY v2: an NLB-style balancer writes INET6 address blocks.
 export default defineScenario({
@@ -12,7 +12,7 @@ export default defineScenario({
     ipv6Clients: true,
   },
   backends: { kind: 'mariadb', count: 2 },
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v2', family: 'INET6' },
     { kind: 'backend-sees', who: 'client' },

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // Clients on an IPv6 "internet" network: the Classic-ELB-style balancer writes
 // TCP6 v1 headers, and the backends must report the IPv6 origin.
@@ -13,7 +13,7 @@ export default defineScenario({
     ipv6Clients: true,
   },
   backends: { kind: 'mariadb', count: 2 },
-  clients: [{ kind: 'mysql', count: 4 }],
+  clients: [{ kind: 'harness', count: 4 }],
   checks: [
     { kind: 'header', version: 'v1', family: 'INET6' },
     { kind: 'backend-sees', who: 'client' },

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // Many origins at once: five client containers, each from its own fixed
 // address running the real `mariadb` client, plus 50 concurrent mysql2
@@ -10,7 +10,7 @@ export default defineScenario({
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb', count: 2 },
   clients: [
-    { kind: 'mysql', count: 50 },
+    { kind: 'harness', count: 50 },
     { kind: 'mariadb-cli', count: 5 },
   ],
   checks: [

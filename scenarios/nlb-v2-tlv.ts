@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // An NLB-style balancer with proxy_protocol_v2.enabled and TLVs: CRC32C over
 // each header, a UNIQUE_ID per connection, and the AUTHORITY a TLS front
@@ -17,7 +17,7 @@ export default defineScenario({
   },
   backends: { kind: 'mariadb', count: 2 },
   fronts: [{ kind: 'tls-front', authority: 'db.proxyproof.test' }],
-  clients: [{ kind: 'mysql', count: 6 }],
+  clients: [{ kind: 'harness', count: 6 }],
   checks: [
     {
       kind: 'header',

@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // The other half of backend-without-proxy-support: Oracle MySQL 8 has no PROXY
 // protocol support at all. It needs the official image, so without a registry
@@ -8,7 +8,7 @@ export default defineScenario({
   title: 'The balancer sends PROXY to Oracle MySQL 8, which does not speak it',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'oracle-mysql' },
-  clients: [{ kind: 'mysql', count: 2 }],
+  clients: [{ kind: 'harness', count: 2 }],
   checks: [
     { kind: 'header', version: 'v1' },
     // Not observed here (no registry): what MySQL 8 makes of a header it reads as a handshake.

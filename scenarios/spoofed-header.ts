@@ -1,4 +1,4 @@
-import { defineScenario } from '../harness/scenario/schema.ts';
+import { defineScenario } from 'proxyproof';
 
 // Another host on the vpc network (the harness itself) skips the balancer and
 // sends backend-1 a forged header claiming 203.0.113.66 (TEST-NET-3, only ever

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatEndpoint, sameAddress } from '../net/endpoint.ts';
+import { formatEndpoint, formatSeen, sameAddress } from '../net/endpoint.ts';
 import { fine, wrong, type CheckKind } from './check.ts';
 
 const options = z
@@ -25,9 +25,9 @@ export const backendSees: CheckKind<typeof options> = {
         return o.error === null
           ? wrong('the backend reported no session for this connection')
           : fine();
-      const seen = formatEndpoint(o.backend);
+      const seen = formatSeen(o.backend);
       const origin = formatEndpoint(o.origin);
-      const instance = o.backend.instance;
+      const instance = o.backend.instance ?? '(instance unknown)';
       const balancer = o.balancer.address;
       const sawBalancer = balancer !== null && sameAddress(o.backend.address, balancer);
       if (who === 'balancer') {
@@ -47,7 +47,10 @@ export const backendSees: CheckKind<typeof options> = {
             ? `backend ${instance} saw the balancer (${seen}), not the client ${origin}`
             : `backend ${instance} saw ${seen}, not the client ${origin}`,
         );
-      return o.backend.port === o.origin.port || o.unobservable?.originPort
+      // A backend that reports only the address (an application's one-line answer) is judged on it.
+      return o.backend.port === null ||
+        o.backend.port === o.origin.port ||
+        o.unobservable?.originPort
         ? fine()
         : wrong(
             `backend ${instance} saw port ${o.backend.port}, the client's was ${o.origin.port}`,

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Observation } from '../evidence/types.ts';
-import { formatEndpoint, sameAddress, sameEndpoint, type Endpoint } from '../net/endpoint.ts';
+import {
+  formatEndpoint,
+  formatSeen,
+  sameAddress,
+  sameEndpoint,
+  type Endpoint,
+} from '../net/endpoint.ts';
 import { fine, wrong, type CheckKind, type Finding } from './check.ts';
 
 const options = z
@@ -44,10 +50,16 @@ function absent(o: Seen): Finding {
 export function diagnoseStack(o: Seen): string {
   const stack = o.wire?.stack ?? [];
   const sources = stack.map((h) => (h.source ? formatEndpoint(h.source) : 'none')).join(', then ');
-  const took = o.backend
-    ? stack.findIndex((h) => h.source !== null && sameEndpoint(h.source, o.backend!))
+  const backend = o.backend;
+  const took = backend
+    ? stack.findIndex(
+        (h) =>
+          h.source !== null &&
+          sameAddress(h.source.address, backend.address) &&
+          (backend.port === null || h.source.port === backend.port),
+      )
     : -1;
-  const seen = o.backend ? formatEndpoint(o.backend) : 'nothing';
+  const seen = backend ? formatSeen(backend) : 'nothing';
   const which = took < 0 ? 'none of them' : `header ${took + 1} of ${stack.length}`;
   return `duplicate PROXY header: ${stack.length} stacked headers (sources ${sources}); the backend took ${which} and saw ${seen}; a balancer behind another proxy should accept its header (accept-proxy) rather than add its own`;
 }

@@ -4,6 +4,7 @@ import type { ScenarioStatus } from '../report/types.ts';
 import type { Evidence, Observation, Verdict } from '../evidence/types.ts';
 import { sameAddress } from '../net/endpoint.ts';
 import type { Check, ScenarioFacts } from './check.ts';
+import { trustAdvice } from './refused.ts';
 
 /**
  * One connection against every check. What holds for every scenario comes
@@ -24,8 +25,14 @@ export function judgeConnection(checks: readonly Check[], o: Observation): Verdi
     problems.push(
       `origin ${o.origin.address} equals the balancer's vpc address, so the views cannot tell client from balancer`,
     );
-  if (o.error !== null && !checks.some((c) => c.expectsRefusal))
-    problems.push(`the client's session failed: ${o.error}`);
+  if (o.error !== null && !checks.some((c) => c.expectsRefusal)) {
+    // A header reached it and then the session ended: the likeliest cause is whom it trusts.
+    const afterHeader =
+      o.wire && o.captured
+        ? `; the backend ended it after a PROXY header from ${o.captured.connection.src}: if it does not trust that sender, ${trustAdvice(o)}`
+        : '';
+    problems.push(`the client's session failed: ${o.error}${afterHeader}`);
+  }
   // Whatever else a scenario checks, a backend that took a forged origin is a finding.
   if (o.claimed && o.backend && sameAddress(o.backend.address, o.claimed.address))
     problems.push(

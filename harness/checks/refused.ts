@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Observation } from '../evidence/types.ts';
-import { formatEndpoint } from '../net/endpoint.ts';
+import { formatSeen } from '../net/endpoint.ts';
 import { fine, wrong, type CheckKind } from './check.ts';
 
 const options = z
@@ -55,7 +55,7 @@ export const refused: CheckKind<typeof options> = {
         // A forged origin the backend took is the judge's SECURITY finding; this is the refusal's.
         if (o.backend) {
           return wrong(
-            `backend ${o.backend.instance} accepted the session as ${formatEndpoint(o.backend)} although it should have refused it`,
+            `backend ${o.backend.instance ?? '(instance unknown)'} accepted the session as ${formatSeen(o.backend)} although it should have refused it`,
           );
         }
         if (o.error === null)

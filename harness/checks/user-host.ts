@@ -22,6 +22,10 @@ export const userHost: CheckKind<typeof options> = {
     name: `USER() names the ${who}`,
     connection(o) {
       if (!o.origin || !o.backend) return fine();
+      if (o.backend.user === null)
+        return wrong(
+          "the backend's answer carries no USER(): this check is for MySQL-family backends",
+        );
       const host = o.backend.user.slice(o.backend.user.lastIndexOf('@') + 1);
       const expected = who === 'client' ? o.origin.address : o.balancer.address;
       if (expected === null) return fine();

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { errorKind, errorLine, SetupError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { clean } from './clean.ts';
+import { init, type InitOptions } from './init.ts';
 import { gate, run, type RunOptions } from './run.ts';
 import { decode } from './decode.ts';
 import { simulate } from './simulate.ts';
@@ -110,6 +111,26 @@ program
   )
   .action(async (options: { all?: boolean; olderThan?: string }) => {
     process.exitCode = await clean(options);
+  });
+
+program
+  .command('init')
+  .description(
+    'write a first scenario for your own backend (an image or a Dockerfile folder) into a folder of yours',
+  )
+  .option('--dir <folder>', 'where to write it', 'proxyproof-scenarios')
+  .option('--image <image>', 'the backend image')
+  .option('--build <folder>', 'or a folder with its Dockerfile (relative to --dir)')
+  .requiredOption('--port <n>', 'the port it listens on')
+  .requiredOption(
+    '--who-am-i <how>',
+    'how it tells the client it saw: line, http:/<path>, or mysql:<user>:<password>',
+  )
+  .option('--trust-env <name>', 'an environment variable it reads whom to trust from')
+  .option('--trust-file <path>', 'a file it reads whom to trust from')
+  .option('--name <name>', 'the scenario id and file name', 'my-backend')
+  .action(async (options: InitOptions) => {
+    process.exitCode = await init(options);
   });
 
 program

@@ -63,7 +63,7 @@ export async function simulate(options: { port: string; kind: string }): Promise
       title: "the blog's setup",
       balancer: { kind, listenerPort: MYSQL_PORT, instancePort: MYSQL_PORT, proxyProtocol: false },
       backends: { kind: 'mariadb', count: 2 },
-      clients: [{ kind: 'mysql', count: 1 }],
+      clients: [{ kind: 'harness', count: 1 }],
       checks: [{ kind: 'backend-sees', who: 'client' }],
     });
     const stage = await local.start(

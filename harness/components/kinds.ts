@@ -7,20 +7,21 @@ import { backendSees } from '../checks/backend-sees.ts';
 import { header } from '../checks/header.ts';
 import { refused } from '../checks/refused.ts';
 import { userHost } from '../checks/user-host.ts';
+import { container } from './backends/container.ts';
 import { mariadb } from './backends/mariadb.ts';
 import { oracleMysql } from './backends/oracle-mysql.ts';
 import { classicElb } from './balancers/classic-elb.ts';
 import { nlb } from './balancers/nlb.ts';
 import { forger } from './clients/forger.ts';
 import { mariadbCli } from './clients/mariadb-cli.ts';
-import { mysqlClients } from './clients/mysql.ts';
+import { harnessClients } from './clients/harness.ts';
 import { haproxyFront } from './fronts/haproxy-front.ts';
 import { tlsFront } from './fronts/tls-front.ts';
 
 export const BALANCERS = [classicElb, nlb] as const;
-export const BACKENDS = [mariadb, oracleMysql] as const;
+export const BACKENDS = [mariadb, oracleMysql, container] as const;
 export const FRONTS = [haproxyFront, tlsFront] as const;
-export const CLIENTS = [mysqlClients, mariadbCli, forger] as const;
+export const CLIENTS = [harnessClients, mariadbCli, forger] as const;
 export const CHECKS = [
   header,
   backendSees,
@@ -39,10 +40,14 @@ export function kindOf<K extends { kind: string }>(list: readonly K[], kind: str
 
 // The options a scenario file may write for each part, one member per kind.
 export const BalancerOptions = z.discriminatedUnion('kind', [classicElb.options, nlb.options]);
-export const BackendOptions = z.discriminatedUnion('kind', [mariadb.options, oracleMysql.options]);
+export const BackendOptions = z.discriminatedUnion('kind', [
+  mariadb.options,
+  oracleMysql.options,
+  container.options,
+]);
 export const FrontOptions = z.discriminatedUnion('kind', [haproxyFront.options, tlsFront.options]);
 export const ClientOptions = z.discriminatedUnion('kind', [
-  mysqlClients.options,
+  harnessClients.options,
   mariadbCli.options,
   forger.options,
 ]);

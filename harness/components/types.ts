@@ -61,7 +61,7 @@ export interface StartedBackend {
 /** The backends of a scenario once started: the instances, and how clients talk to them. */
 export interface Backends {
   instances: StartedBackend[];
-  credentials: Credentials;
+  /** How clients ask these backends who they are (MySQL query with credentials, HTTP, or a line). */
   whoAmI: WhoAmI;
   /** max_connect_errors or the kind's equivalent, for the health-check diagnosis. */
   maxConnectErrors: number | null;
@@ -70,8 +70,10 @@ export interface Backends {
 
 /** A kind of backend: MariaDB, Oracle MySQL, ... */
 export interface BackendKind<S extends z.ZodType = z.ZodType> extends Kind<S> {
-  /** How clients of this kind ask who they are (also on AWS, where nothing is started). */
-  readonly whoAmI: WhoAmI;
+  /** How clients ask this kind who they are (also on AWS, where nothing is started). */
+  whoAmI(options: z.infer<S>): WhoAmI;
+  /** Paths in its options made absolute, relative to the scenario file that wrote them. */
+  resolvePaths?(options: z.infer<S>, scenarioFile: string): z.infer<S>;
   /** Why this backend cannot run here (its image cannot be had), or null. */
   unavailable(options: z.infer<S>): Promise<string | null>;
   start(stage: LocalStage, options: z.infer<S>): Promise<Backends>;
@@ -137,7 +139,6 @@ export interface FrontKind<S extends z.ZodType = z.ZodType> extends Kind<S> {
 export interface ClientContext {
   /** Where the scenario's clients dial (the front's listener, or the balancer's). */
   listener: Endpoint;
-  credentials: Credentials;
   whoAmI: WhoAmI;
   /** Bytes to send first, from a front that speaks PROXY for the client. */
   prefix: ((origin: Endpoint) => Uint8Array) | null;

@@ -78,16 +78,17 @@ function locate(
       );
     if (conn) return { at: { instance, connection: conn.connection }, conn };
   }
-  if (!backend) return null;
-  const capture = captures.find((c) => c.instance === backend.instance);
-  const conn = capture?.connections.find(
-    (c) =>
-      c.connection.sport === backend.host.port &&
-      sameAddress(c.connection.src, backend.host.address),
-  );
-  return capture && conn
-    ? { at: { instance: capture.instance, connection: conn.connection }, conn }
-    : null;
+  // The backend's own view names the TCP peer it saw, when it says the port too.
+  if (!backend || backend.host.port === null) return null;
+  const { address, port } = backend.host;
+  for (const capture of captures) {
+    if (backend.instance !== null && capture.instance !== backend.instance) continue;
+    const conn = capture.connections.find(
+      (c) => c.connection.sport === port && sameAddress(c.connection.src, address),
+    );
+    if (conn) return { at: { instance: capture.instance, connection: conn.connection }, conn };
+  }
+  return null;
 }
 
 /** Assembles the independent views of one client connection. */
@@ -109,7 +110,11 @@ export function observe(
     captured: found?.at ?? null,
     captureDropped: captures.reduce((sum, c) => sum + c.droppedByKernel, 0),
     backend: probe.backend
-      ? { ...probe.backend.host, instance: probe.backend.instance, user: probe.backend.user }
+      ? {
+          ...probe.backend.host,
+          instance: probe.backend.instance ?? instance ?? null,
+          user: probe.backend.user,
+        }
       : null,
     error: probe.error,
   };

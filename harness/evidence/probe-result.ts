@@ -7,7 +7,15 @@ export interface ProbeResult {
   origin: Endpoint | null;
   /** What a forging client claimed to be in the header it wrote itself. */
   claimed?: Endpoint;
-  /** Who the backend says the client is, and which instance said so. */
-  backend: { host: Endpoint; user: string; instance: string } | null;
+  /**
+   * Who the backend says the client is: its address, and its port, user and
+   * instance where the backend's way of telling says them (PROCESSLIST does;
+   * an application's one-line answer may give only the address).
+   */
+  backend: {
+    host: { address: string; port: number | null };
+    user: string | null;
+    instance: string | null;
+  } | null;
   error: string | null;
 }

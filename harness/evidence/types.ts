@@ -33,11 +33,14 @@ export interface WireView {
 }
 
 /** What the backend itself reported for the session. */
-export interface BackendView extends Endpoint {
-  /** Which backend instance served the session. */
-  instance: string;
-  /** MariaDB's USER(): user@host as the server authenticated it. */
-  user: string;
+export interface BackendView {
+  address: string;
+  /** The port it reported; null when its way of telling gives only the address. */
+  port: number | null;
+  /** Which backend instance served the session: as it said, else where the capture found it. */
+  instance: string | null;
+  /** The MySQL family's USER(): user@host as the server authenticated it; null for other backends. */
+  user: string | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { canonicalIPv6, isIPv4Text } from './ip.ts';
 
 /** An address and port as one party of a TCP connection saw it. */
@@ -43,3 +43,29 @@ export function parseHostPort(text: string): Endpoint | null {
   if (port > 65535) return null;
   return { address: m[1], port };
 }
+
+/**
+ * An address as a backend reports it, in any common spelling: "10.0.0.5:41234",
+ * "[fd00::5]:41234", "::ffff:10.0.0.5:41234" (MariaDB's PROCESSLIST writes IPv6
+ * without brackets: the port is after the last colon), or a bare address
+ * ("10.0.0.5", "fd00::5", "[fd00::5]"), whose port is then unknown. A bare
+ * IPv6 address that would also read as address:port is taken as the address.
+ */
+export function parseReported(text: string): { address: string; port: number | null } | null {
+  const t = text.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(t);
+  if (bracketed) {
+    const port = bracketed[2] === undefined ? null : Number(bracketed[2]);
+    return isIP(bracketed[1]!) && (port === null || port <= 65535)
+      ? { address: bracketed[1]!, port }
+      : null;
+  }
+  if (isIP(t)) return { address: t, port: null };
+  const split = /^(.+):(\d{1,5})$/.exec(t);
+  if (!split || !isIP(split[1]!) || Number(split[2]) > 65535) return null;
+  return { address: split[1]!, port: Number(split[2]) };
+}
+
+/** An address with its port where one is known. */
+export const formatSeen = (seen: { address: string; port: number | null }): string =>
+  seen.port === null ? seen.address : formatEndpoint({ address: seen.address, port: seen.port });

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
 import { containerOutput, docker, removeContainer } from '../topology/docker.ts';
-import type { Credentials, WhoAmI } from './session.ts';
+import type { WhoAmI } from './session.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
 
 /**
@@ -15,9 +15,8 @@ export async function runClientContainers(opts: {
   network: string;
   addresses: string[];
   target: Endpoint;
-  credentials: Credentials;
   /** The same question the mysql2 probe asks, through the real `mariadb` command-line client. */
-  whoAmI: WhoAmI;
+  whoAmI: Extract<WhoAmI, { protocol: 'mysql' }>;
   labels: Record<string, string>;
   namePrefix: string;
   track: (id: string, what: string) => void;
@@ -34,8 +33,8 @@ export async function runClientContainers(opts: {
           'mariadb',
           `--host=${opts.target.address}`,
           `--port=${opts.target.port}`,
-          `--user=${opts.credentials.user}`,
-          `--password=${opts.credentials.password}`,
+          `--user=${opts.whoAmI.credentials.user}`,
+          `--password=${opts.whoAmI.credentials.password}`,
           '--connect-timeout=10',
           '--batch',
           '--skip-column-names',

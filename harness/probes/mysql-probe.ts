@@ -1,14 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
 import mysql from 'mysql2';
-import type { Endpoint } from '../net/endpoint.ts';
-import { parseHostPort } from '../net/endpoint.ts';
+import { parseReported, type Endpoint } from '../net/endpoint.ts';
 import { firstErrorPacket } from './mysql-error-packet.ts';
-
-import type { Credentials, WhoAmI } from './session.ts';
+import type { WhoAmI } from './session.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
+import { PROBE_TIMEOUT_MS, type OpenProbe } from './open-probe.ts';
 
-const PROBE_TIMEOUT_MS = 15_000;
 const ANSWER_DELAY_MS = 100;
 
 // mysql2 prints this line through console.error whenever a server refuses the
@@ -22,43 +20,30 @@ console.error = (...args: unknown[]) => {
   consoleError(...args);
 };
 
+/** A user's own statement may answer any column types: read as text. */
+type Cell = string | number | bigint | Buffer | null | undefined;
 interface WhoAmIRow {
-  host: string;
-  user: string;
-  instance: string;
+  host?: Cell;
+  user?: Cell;
+  instance?: Cell;
 }
+
+const text = (cell: Cell): string | null => (cell == null ? null : cell.toString());
+
+type MysqlWhoAmI = Extract<WhoAmI, { protocol: 'mysql' }>;
 
 /**
- * Opens `count` connections through the balancer at once and keeps them all open
- * until every one has asked the backend who it is talking to, so no two share a
- * client port.
+ * One MySQL session over a socket of our own: its origin is read as soon as TCP
+ * connects, `prefix` (a front's PROXY header) goes first, then the server is
+ * asked who it thinks the client is.
  */
-export async function probeThroughBalancer(
-  target: Endpoint,
-  credentials: Credentials,
-  whoAmI: WhoAmI,
-  count: number,
-  /** Bytes to send before MySQL speaks, e.g. a PROXY header from a front proxy. */
-  prefix?: (origin: Endpoint) => Uint8Array,
-  /** Ctrl-C: every probe ends at once rather than at its deadline. */
-  signal?: AbortSignal,
-): Promise<ProbeResult[]> {
-  const connections = Array.from({ length: count }, (_, i) =>
-    openProbe(`harness#${i + 1}`, target, credentials, whoAmI, prefix, signal),
-  );
-  const results = await Promise.all(connections.map((c) => c.result));
-  await Promise.all(connections.map((c) => c.close()));
-  return results;
-}
-
-function openProbe(
+export function openMysqlProbe(
   client: string,
   target: Endpoint,
-  credentials: Credentials,
-  whoAmI: WhoAmI,
+  whoAmI: MysqlWhoAmI,
   prefix: ((origin: Endpoint) => Uint8Array) | undefined,
   signal: AbortSignal | undefined,
-) {
+): OpenProbe {
   // Our own socket, handed to mysql2: we read our side of it as soon as TCP
   // connects, and may speak first.
   const socket = connect({ host: target.address, port: target.port, signal });
@@ -84,8 +69,8 @@ function openProbe(
   };
   const connection = mysql.createConnection({
     stream: socket,
-    user: credentials.user,
-    password: credentials.password,
+    user: whoAmI.credentials.user,
+    password: whoAmI.credentials.password,
     connectTimeout: 10_000,
   });
   connection.on('error', () => undefined); // reported through the query's rejection
@@ -105,18 +90,23 @@ function openProbe(
   ])
     .then(([rows]) => {
       const row = (rows as WhoAmIRow[])[0];
-      const host = row ? parseHostPort(row.host) : null;
+      const hostText = text(row?.host);
+      const host = hostText === null ? null : parseReported(hostText);
       if (!row || !host)
         return {
           client,
           origin,
           backend: null,
-          error: `unexpected PROCESSLIST answer: ${JSON.stringify(row)}`,
+          error: `the who-am-I query answered no host column: ${JSON.stringify(row)}`,
         };
       return {
         client,
         origin,
-        backend: { host, user: row.user, instance: row.instance },
+        backend: {
+          host,
+          user: text(row.user),
+          instance: text(row.instance),
+        },
         error: null,
       };
     })

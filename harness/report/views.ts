@@ -1,5 +1,5 @@
 import type { Evidence } from '../evidence/types.ts';
-import { formatEndpoint } from '../net/endpoint.ts';
+import { formatEndpoint, formatSeen } from '../net/endpoint.ts';
 
 /** One connection's three views in words, for every report that lays them side by side. */
 export interface ViewsText {
@@ -25,6 +25,8 @@ export function viewsText(c: Evidence): ViewsText {
   return {
     origin: c.origin ? formatEndpoint(c.origin) : 'none',
     headerSource: headerSourceText(c),
-    backend: c.backend ? `${formatEndpoint(c.backend)} (${c.backend.instance})` : 'none',
+    backend: c.backend
+      ? `${formatSeen(c.backend)}${c.backend.instance ? ` (${c.backend.instance})` : ''}`
+      : 'none',
   };
 }

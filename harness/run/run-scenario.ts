@@ -75,7 +75,6 @@ async function exercise(s: Scenario, stage: Stage, steps: Steps, signal: AbortSi
     );
   const context = {
     listener: stage.fronts[0]?.listener ?? stage.balancer.listener,
-    credentials: stage.backends.credentials,
     whoAmI: stage.backends.whoAmI,
     prefix: stage.fronts.find((f) => f.clientPrefix)?.clientPrefix ?? null,
     backends: stage.backends.instances,

@@ -3,6 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SetupError } from '../errors.ts';
 import { ensureFolder } from '../folders.ts';
+import { BACKENDS, kindOf } from '../components/kinds.ts';
+import type { BackendKind } from '../components/types.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
 /** A scenario file that cannot be run, with the file, the field and the problem. */
@@ -30,7 +32,16 @@ export function validateScenario(file: string, exported: unknown): Scenario {
       `id: "${parsed.data.id}" must match the file name "${expectedId}"`,
     ]);
   }
-  return parsed.data;
+  // A build folder is written relative to the scenario file; from here on it is absolute.
+  const backend = kindOf<BackendKind>(BACKENDS, parsed.data.backends.kind);
+  let backends = parsed.data.backends;
+  try {
+    backends = (backend.resolvePaths?.(backends, resolve(file)) ??
+      backends) as Scenario['backends'];
+  } catch (e) {
+    throw new ScenarioFileError(file, [`backends.${(e as Error).message}`]);
+  }
+  return { ...parsed.data, backends };
 }
 
 /** Outside a "type": "module" package, Node loads a .ts file as CommonJS and fails obscurely. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { BalancerKind } from '../components/types.ts';
 import {
   BackendOptions,
+  BALANCERS,
   BalancerOptions,
   CheckOptions,
   CLIENTS,
@@ -32,6 +34,15 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    const instancePort = kindOf<BalancerKind>(BALANCERS, s.balancer.kind).ports(
+      s.balancer,
+    ).instance;
+    if (s.backends.port !== instancePort)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backends', 'port'],
+        message: `the backends listen on ${s.backends.port}, but the balancer sends to instance port ${instancePort}`,
+      });
     if (s.fronts.some((f) => f.kind === 'tls-front') && s.balancer.acceptProxy !== true)
       ctx.addIssue({
         code: 'custom',
@@ -60,8 +71,3 @@ export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 /** Whether a scenario's balancer is on AWS (bring-your-own); local containers otherwise, the default. */
 export const onAws = (scenario: Pick<Scenario, 'target'>): boolean => scenario.target === 'aws';
-
-/** Typed identity for scenario files: the editor checks the shape as you write. */
-export function defineScenario(scenario: ScenarioInput): ScenarioInput {
-  return scenario;
-}

@@ -14,7 +14,7 @@ import { nlb } from '../aws/nlb.ts';
 import { clearPending, savePending } from '../aws/restore-journal.ts';
 import { readAwsSettings, type AwsSettings } from '../aws/settings.ts';
 import { BACKENDS, BALANCERS, kindOf } from '../components/kinds.ts';
-import type { BackendKind, BalancerKind } from '../components/types.ts';
+import type { BackendKind, BalancerKind, Credentials, WhoAmI } from '../components/types.ts';
 import { errorLine } from '../errors.ts';
 import type { Observation } from '../evidence/types.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
@@ -59,6 +59,10 @@ function observeRemote(probe: ProbeResult, settings: AwsSettings): Observation {
     },
   };
 }
+
+/** On AWS the backends are yours: a MySQL-protocol question is asked as the account your settings name. */
+const withCredentials = (who: WhoAmI, credentials: Credentials): WhoAmI =>
+  who.protocol === 'mysql' ? { ...who, credentials } : who;
 
 export function awsTarget(access: AwsAccess = { env: process.env, clients: awsClients }): Target {
   const settingsOf = (kind: BalancerKind) => readAwsSettings(kind.aws, access.env);
@@ -123,8 +127,7 @@ export function awsTarget(access: AwsAccess = { env: process.env, clients: awsCl
         warnings: prepared.warnings,
         backends: {
           instances: [],
-          credentials: settings.mysql,
-          whoAmI: backendKind.whoAmI,
+          whoAmI: withCredentials(backendKind.whoAmI(scenario.backends), settings.mysql),
           maxConnectErrors: null,
           info: { kind: backendKind.kind, detail: 'yours, on AWS (not started by proxyproof)' },
         },

@@ -13,37 +13,68 @@ export const BASE_IMAGE = 'debian:bookworm-slim';
 
 export const CONTAINERS_DIR = new URL('../../containers/', import.meta.url).pathname;
 
+/** Folders a build context's hash skips: never read by a Dockerfile we write, and huge. */
+const SKIPPED = new Set(['.git', 'node_modules']);
+
+/** Every file of a build context, relative paths in a stable order, recursively. */
+async function contextFiles(dir: string, under = ''): Promise<string[]> {
+  const entries = await readdir(join(dir, under), { withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(under, e.name);
+    if (e.isDirectory()) {
+      if (!SKIPPED.has(e.name)) files.push(...(await contextFiles(dir, path)));
+    } else files.push(path);
+  }
+  return files;
+}
+
 /** A tag that changes exactly when the build context changes. */
-async function contextTag(kind: ImageKind): Promise<string> {
-  const dir = join(CONTAINERS_DIR, kind);
-  const hash = createHash('sha256');
-  for (const name of (await readdir(dir)).sort()) {
+async function contextTag(repository: string, dir: string, dockerfile: string): Promise<string> {
+  const hash = createHash('sha256').update(dockerfile).update('\0');
+  for (const name of await contextFiles(dir)) {
     hash
       .update(name)
       .update('\0')
       .update(await readFile(join(dir, name)))
       .update('\0');
   }
-  return `proxyproof/${kind}:${hash.digest('hex').slice(0, 12)}`;
+  return `${repository}:${hash.digest('hex').slice(0, 12)}`;
 }
 
 /**
- * Builds the image for `kind` from containers/<kind> unless an image for the
- * same context is already there, so a build happens once per change.
+ * Builds `dir` (with `dockerfile` in it) as `repository`, unless an image for
+ * the same context is already there, so a build happens once per change.
  */
+export async function ensureBuilt(
+  repository: string,
+  dir: string,
+  opts: {
+    dockerfile?: string;
+    onBuild: (tag: string) => void;
+    /** What must hold before a build (the base image), checked only when one is needed. */
+    beforeBuild?: () => Promise<void>;
+  },
+): Promise<string> {
+  const dockerfile = opts.dockerfile ?? 'Dockerfile';
+  const tag = await contextTag(repository, dir, dockerfile);
+  const client = await docker();
+  if (await client.image.exists(ImageName.fromString(tag))) return tag;
+  opts.onBuild(tag);
+  await opts.beforeBuild?.();
+  await GenericContainer.fromDockerfile(dir, dockerfile).build(tag, { deleteOnExit: false });
+  return tag;
+}
+
+/** The image for `kind`, built from containers/<kind> on the base image when it changed. */
 export async function ensureImage(
   kind: ImageKind,
   onBuild: (tag: string) => void,
 ): Promise<string> {
-  const tag = await contextTag(kind);
-  const client = await docker();
-  if (await client.image.exists(ImageName.fromString(tag))) return tag;
-  onBuild(tag);
-  await ensureBaseImage();
-  await GenericContainer.fromDockerfile(join(CONTAINERS_DIR, kind)).build(tag, {
-    deleteOnExit: false,
+  return ensureBuilt(`proxyproof/${kind}`, join(CONTAINERS_DIR, kind), {
+    onBuild,
+    beforeBuild: ensureBaseImage,
   });
-  return tag;
 }
 
 let baseImage: Promise<void> | undefined;

@@ -138,7 +138,7 @@ test(
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true,
     healthCheck: { kind: 'mysql', intervalMs: 1000, runForMs: 8000 } },
   backends: { kind: 'mariadb' },
-  clients: [{ kind: 'mysql', count: 1 }],
+  clients: [{ kind: 'harness', count: 1 }],
   checks: [{ kind: 'header', version: 'v1' }, { kind: 'backend-sees', who: 'client' }],
 };
 `,

@@ -21,7 +21,7 @@ const backends = (s: Scenario, change: Partial<Part<'backends'>>): Scenario => (
   ...s,
   backends: { ...s.backends, ...change } as Part<'backends'>,
 });
-const mysqlClients = (count: number) => [{ kind: 'mysql' as const, count }];
+const harnessClients = (count: number) => [{ kind: 'harness' as const, count }];
 const healthCheck = (s: Scenario, kind: 'tcp' | 'mysql') =>
   balancer(s, { healthCheck: { ...s.balancer.healthCheck!, kind } });
 
@@ -39,7 +39,7 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
     expect: /header was on the wire although none was expected/,
   },
   'two-backends': {
-    break: (s) => ({ ...s, clients: mysqlClients(1) }),
+    break: (s) => ({ ...s, clients: harnessClients(1) }),
     expect: /every backend should serve, but backend-2 received none/,
   },
   'health-checks': {

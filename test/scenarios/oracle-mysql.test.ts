@@ -38,7 +38,7 @@ test(
   title: 'PROXY to a MySQL-contract server without PROXY support',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'oracle-mysql' },
-  clients: [{ kind: 'mysql', count: 2 }],
+  clients: [{ kind: 'harness', count: 2 }],
   checks: [{ kind: 'header', version: 'v1' }, { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' }],
 };
 `,

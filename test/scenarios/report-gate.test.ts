@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { formatEndpoint } from '../../harness/net/endpoint.ts';
+import { formatSeen } from '../../harness/net/endpoint.ts';
 import type { RunReport } from '../../harness/report/types.ts';
 
 // The issue's acceptance, through the real command: a deliberately broken
@@ -18,7 +18,7 @@ const blogScenario = (policyOn: boolean) => `export default {
   title: 'The blog\\'s Classic ELB: every backend sees its client',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: ${policyOn} },
   backends: { kind: 'mariadb' },
-  clients: [{ kind: 'mysql', count: 2 }],
+  clients: [{ kind: 'harness', count: 2 }],
   checks: [{ kind: 'header', version: 'v1' }, { kind: 'backend-sees', who: 'client' }],
 };
 `;
@@ -30,7 +30,7 @@ const refusal = `export default {
   title: 'An untrusted balancer is refused',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb', trust: 'another-network' },
-  clients: [{ kind: 'mysql', count: 1 }],
+  clients: [{ kind: 'harness', count: 1 }],
   checks: [{ kind: 'header', version: 'v1' }, { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' }],
 };
 `;
@@ -72,7 +72,7 @@ test(
     // What the backend said, in the judge's words: it saw the balancer.
     const diagnosis = failing[0]!.verdict.reasons.find((r) => /saw the balancer/.test(r));
     expect(diagnosis).toBeDefined();
-    const seenByBackend = formatEndpoint(failing[0]!.backend!);
+    const seenByBackend = formatSeen(failing[0]!.backend!);
 
     const [html, md, xml] = await Promise.all([
       latest('index.html'),

@@ -106,7 +106,7 @@ describeWithTshark(title, () => {
         title: name,
         balancer,
         backends: { kind: 'mariadb' },
-        clients: [{ kind: 'mysql', count: 1 }],
+        clients: [{ kind: 'harness', count: 1 }],
         checks: [{ kind: 'backend-sees', who: 'client' }],
       });
       const context = {

@@ -53,7 +53,7 @@ const base = {
     balancer: { kind: 'classic-elb' },
     backends: { kind: 'mariadb', count: 2 },
     fronts: [],
-    clients: [{ kind: 'mysql', count: 2 }],
+    clients: [{ kind: 'harness', count: 2 }],
     checks: ['header v1', 'backend sees the client'],
   },
   connections: [],

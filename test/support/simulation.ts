@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { normaliseAddress } from '../../harness/net/endpoint.ts';
-import { probeThroughBalancer } from '../../harness/probes/mysql-probe.ts';
-import { PROCESSLIST_WHO_AM_I } from '../../harness/components/backends/mysql-family.ts';
+import { probeThroughBalancer } from '../../harness/probes/probe.ts';
+import { PROCESSLIST_SQL } from '../../harness/components/backends/mysql-family.ts';
 import { leftovers } from './docker-leftovers.ts';
 
 const BIN = new URL('../../bin/proxyproof.js', import.meta.url).pathname;
@@ -59,11 +59,10 @@ export async function whileSimulating<R extends Ready>(
 export async function whoAmI(ready: Ready): Promise<{ seen: string; mine: string }> {
   const [r] = await probeThroughBalancer(
     { address: ready.listener.host, port: ready.listener.port },
-    ready.mysql,
-    PROCESSLIST_WHO_AM_I,
+    { protocol: 'mysql', sql: PROCESSLIST_SQL, credentials: ready.mysql },
     1,
   );
-  if (!r?.backend || !r.origin) throw new Error(`no session: ${r?.error}`);
+  if (!r?.backend?.user || !r.origin) throw new Error(`no session: ${r?.error}`);
   return {
     seen: normaliseAddress(r.backend.user.split('@')[1]!),
     mine: normaliseAddress(r.origin.address),

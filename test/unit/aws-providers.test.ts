@@ -116,7 +116,7 @@ const scenario = (kind: 'classic-elb' | 'nlb'): Scenario =>
     target: 'aws',
     balancer: { kind, listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
     backends: { kind: 'mariadb' },
-    clients: [{ kind: 'mysql', count: 1 }],
+    clients: [{ kind: 'harness', count: 1 }],
     checks: [
       { kind: 'header', version: kind === 'nlb' ? 'v2' : 'v1' },
       { kind: 'backend-sees', who: 'client' },

@@ -40,6 +40,10 @@ const onScenario = (check: Check, evidence: Evidence[], facts: ScenarioFacts): F
 };
 const PASS: Finding = { problems: [], notes: [] };
 
+/** What the judge adds to a failed session whose header reached the backend: whom to trust. */
+const AFTER_HEADER =
+  "; the backend ended it after a PROXY header from 172.21.0.4: if it does not trust that sender, trust the balancer's own address (172.21.0.4) in proxy_protocol_networks, or only a subnet that holds nothing but balancers: every host in a trusted range can forge its origin";
+
 /** A connection where every view agrees that the client is 172.20.0.1:50222. */
 const agreeing: Observation = {
   client: 'harness#1',
@@ -362,7 +366,7 @@ describe('connection verdict: origin = header source = backend, and not the bala
     expect(v).toEqual({
       ok: false,
       reasons: [
-        "the client's session failed: ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4",
+        `the client's session failed: ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4${AFTER_HEADER}`,
       ],
     });
   });
@@ -609,7 +613,7 @@ describe('judgeConnection combines its checks', () => {
     expect(judgeConnection([], agreeing)).toEqual({ ok: true, reasons: [] });
     expect(judgeConnection([], { ...agreeing, backend: null, error: 'ECONNRESET' })).toEqual({
       ok: false,
-      reasons: ["the client's session failed: ECONNRESET"],
+      reasons: [`the client's session failed: ECONNRESET${AFTER_HEADER}`],
     });
   });
 
@@ -618,7 +622,7 @@ describe('judgeConnection combines its checks', () => {
     expect(v).toEqual({
       ok: false,
       reasons: [
-        "the client's session failed: ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4",
+        `the client's session failed: ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4${AFTER_HEADER}`,
       ],
     });
   });

@@ -201,3 +201,50 @@ describe('aws sweep', () => {
     );
   }, 60_000);
 });
+
+describe('init', () => {
+  const init = (dir: string, extra: string[]) =>
+    proxyproof(['init', '--dir', dir, '--port', '8080', ...extra], NO_ENGINE);
+
+  test('writes a scenario and a package.json, says how to run it, and never overwrites', async () => {
+    const dir = join(scratch, 'init-ok');
+    const r = await init(dir, [
+      '--image',
+      'my-app:1',
+      '--who-am-i',
+      'http:/whoami',
+      '--trust-env',
+      'TRUSTED_PROXIES',
+    ]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`run it: npx proxyproof run --scenarios ${dir}`);
+    const again = await init(dir, ['--image', 'my-app:1', '--who-am-i', 'line']);
+    expect(again.exitCode).toBe(2);
+    expect(oneLine(again.stderr)).toBe(
+      `proxyproof: ${join(dir, 'my-backend.ts')} exists; proxyproof init never overwrites a scenario`,
+    );
+  }, 30_000);
+
+  test.each([
+    [
+      ['--who-am-i', 'line'],
+      'give the backend as --image <image> or --build <folder>: one of them',
+    ],
+    [
+      ['--image', 'x', '--who-am-i', 'telepathy'],
+      '--who-am-i must be line, http:/<path> or mysql:<user>:<password>, not "telepathy"',
+    ],
+    [
+      ['--image', 'x', '--who-am-i', 'line', '--name', 'Bad Name'],
+      '--name must be lower-case letters, digits and dashes, not Bad Name',
+    ],
+  ])(
+    '%j: 2, one line',
+    async (args, problem) => {
+      const r = await init(join(scratch, 'init-bad'), args);
+      expect(r.exitCode).toBe(2);
+      expect(oneLine(r.stderr)).toBe(`proxyproof: ${problem}`);
+    },
+    30_000,
+  );
+});

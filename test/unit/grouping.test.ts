@@ -10,7 +10,7 @@ const make = (fields: Partial<ScenarioInput> & { id: string }): Scenario =>
     title: fields.id,
     balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
     backends: { kind: 'mariadb', count: 2 },
-    clients: [{ kind: 'mysql', count: 2 }],
+    clients: [{ kind: 'harness', count: 2 }],
     checks: [{ kind: 'header', version: 'v1' }],
     ...fields,
   });
@@ -20,7 +20,7 @@ const ids = (groups: Scenario[][]) => groups.map((g) => g.map((s) => s.id));
 describe('scenarios that can share a topology do', () => {
   test('equal topologies share, in file order; a different balancer or backend does not', () => {
     const a = make({ id: 'a' });
-    const b = make({ id: 'b', clients: [{ kind: 'mysql', count: 9 }] });
+    const b = make({ id: 'b', clients: [{ kind: 'harness', count: 9 }] });
     const c = make({
       id: 'c',
       balancer: {
@@ -46,7 +46,7 @@ describe('scenarios that can share a topology do', () => {
       { clients: [{ kind: 'mariadb-cli', count: 2 }] },
     ],
     ['a check of server-wide counters', { checks: [{ kind: 'aborted-connects', expect: 'none' }] }],
-    ['an AWS target', { target: 'aws', clients: [{ kind: 'mysql', count: 1 }] }],
+    ['an AWS target', { target: 'aws', clients: [{ kind: 'harness', count: 1 }] }],
   ])('%s runs alone', (_, fields) => {
     const a = make({ id: 'a' });
     const alone = make({ id: 'x', ...fields });

@@ -42,11 +42,12 @@ const FIXTURE: Record<string, string> = {
   'harness/components/kinds.ts':
     "import { at } from '../topology/docker.ts';\nexport const kinds = [at];\n",
   'harness/scenario/schema.ts':
-    "import { kinds } from '../components/kinds.ts';\nexport const defineScenario = (s: unknown) => [s, kinds];\n",
+    "import { kinds } from '../components/kinds.ts';\nexport const schema = (s: unknown) => [s, kinds];\n",
+  'harness/scenario/api.ts': 'export const defineScenario = (s: unknown) => s;\n',
   'harness/cli/main.ts':
-    "import { defineScenario } from '../scenario/schema.ts';\nexport const main = defineScenario;\n",
+    "import { schema } from '../scenario/schema.ts';\nexport const main = schema;\n",
   'scenarios/fine.ts':
-    "import { defineScenario } from '../harness/scenario/schema.ts';\nexport default defineScenario({});\n",
+    "import { defineScenario } from '../harness/scenario/api.ts';\nexport default defineScenario({});\n",
 
   // An upward import, type-only: the domain naming an infrastructure type.
   'harness/probes/probe-result.ts': 'export interface ProbeResult { client: string }\n',

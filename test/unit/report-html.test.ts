@@ -163,7 +163,7 @@ describe('HTML report page', () => {
     const html = section('classic-v1');
     expect(html).toContain('Tested: classic-elb → mariadb on local containers');
     expect(html).toContain('<li>backends: <code>mariadb</code> ×2</li>');
-    expect(html).toContain('<li>clients: <code>mysql</code> ×2</li>');
+    expect(html).toContain('<li>clients: <code>harness</code> ×2</li>');
     expect(html).toContain('<li>checks: header v1; backend sees the client</li>');
     expect(section('aws-classic-elb-v1')).toContain('on AWS (your balancer and backends)');
   });

@@ -8,7 +8,7 @@ const good = {
   title: 'a good one',
   balancer: { kind: 'classic-elb', listenerPort: 3306, instancePort: 3306, proxyProtocol: true },
   backends: { kind: 'mariadb', count: 2 },
-  clients: [{ kind: 'mysql', count: 3 }],
+  clients: [{ kind: 'harness', count: 3 }],
   checks: [{ kind: 'header', version: 'v1' }],
 };
 /** `good` as validation returns it: every default filled in. */

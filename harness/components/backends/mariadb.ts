@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { trustedNetworks, TRUST_POLICIES } from './trust.ts';
-import {
-  CLIENT_CREDENTIALS,
-  instanceOptions,
-  PROCESSLIST_WHO_AM_I,
-  startInstances,
-} from './mysql-family.ts';
+import { instanceOptions, PROCESSLIST_WHO_AM_I, startInstances } from './mysql-family.ts';
 import type { BackendKind } from '../types.ts';
 
 const options = z
@@ -28,7 +23,7 @@ const SETTING = 'proxy_protocol_networks';
 export const mariadb: BackendKind<typeof options> = {
   kind: 'mariadb',
   options,
-  whoAmI: PROCESSLIST_WHO_AM_I,
+  whoAmI: () => PROCESSLIST_WHO_AM_I,
   unavailable: async () => null,
   async start(stage, o) {
     const trusted = trustedNetworks(o.trust, stage.vpc.subnet, stage.balancerVpcAddress);
@@ -50,7 +45,6 @@ export const mariadb: BackendKind<typeof options> = {
     });
     return {
       instances,
-      credentials: CLIENT_CREDENTIALS,
       whoAmI: PROCESSLIST_WHO_AM_I,
       maxConnectErrors: o.maxConnectErrors ?? 100,
       info: {

@@ -15,14 +15,19 @@ export const instanceOptions = {
 };
 
 /** The session's own PROCESSLIST row: HOST is the address the server believes. */
-export const PROCESSLIST_WHO_AM_I: WhoAmI = {
-  sql:
-    'SELECT p.HOST AS host, USER() AS user, @@hostname AS instance ' +
-    'FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()',
-};
+export const PROCESSLIST_SQL =
+  'SELECT p.HOST AS host, USER() AS user, @@hostname AS instance ' +
+  'FROM information_schema.PROCESSLIST p WHERE p.ID = CONNECTION_ID()';
 
 /** The account the clients log in as: an ordinary user, no grants (a root-only check would prove less). */
 export const CLIENT_CREDENTIALS = { user: 'proxyproof', password: 'proxyproof' };
+
+/** A MySQL-family backend asked through its own PROCESSLIST row, as the clients' account. */
+export const PROCESSLIST_WHO_AM_I: WhoAmI = {
+  protocol: 'mysql',
+  sql: PROCESSLIST_SQL,
+  credentials: CLIENT_CREDENTIALS,
+};
 
 /** Runs SQL inside the container with the server's own client, as `user`; one row, tab-separated. */
 export async function serverQuery(

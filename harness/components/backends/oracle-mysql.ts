@@ -31,7 +31,7 @@ const imageOf = (o: Options) => o.image ?? process.env.PROXYPROOF_MYSQL_IMAGE ??
 export const oracleMysql: BackendKind<typeof options> = {
   kind: 'oracle-mysql',
   options,
-  whoAmI: PROCESSLIST_WHO_AM_I,
+  whoAmI: () => PROCESSLIST_WHO_AM_I,
   async unavailable(o) {
     const problem = await imageUnavailable(imageOf(o));
     return (
@@ -59,7 +59,6 @@ export const oracleMysql: BackendKind<typeof options> = {
     });
     return {
       instances,
-      credentials: CLIENT_CREDENTIALS,
       whoAmI: PROCESSLIST_WHO_AM_I,
       maxConnectErrors: 100,
       info: { kind: 'oracle-mysql', image, count: o.count, detail: 'no PROXY protocol support' },

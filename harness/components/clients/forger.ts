@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { sameAddress, type Endpoint } from '../../net/endpoint.ts';
 import { encodeV1 } from '../../proxy-protocol/index.ts';
-import { probeThroughBalancer } from '../../probes/mysql-probe.ts';
+import { probeThroughBalancer } from '../../probes/probe.ts';
+import type { ProbeResult } from '../../evidence/probe-result.ts';
 import type { ClientKind } from '../types.ts';
 
 const options = z
@@ -41,9 +42,9 @@ export const forger: ClientKind<typeof options> = {
         destination: target,
       });
     const forge = async (count: number) =>
-      (
-        await probeThroughBalancer(target, ctx.credentials, ctx.whoAmI, count, header, ctx.signal)
-      ).map((p) => ({ ...p, claimed: { address: o.claim, port: p.origin?.port ?? 0 } }));
+      (await probeThroughBalancer(target, ctx.whoAmI, count, header, ctx.signal)).map(
+        (p: ProbeResult) => ({ ...p, claimed: { address: o.claim, port: p.origin?.port ?? 0 } }),
+      );
     const probes = await forge(o.count);
     const warnings: string[] = [];
     if (o.alsoAgainstSubnetTrust) {

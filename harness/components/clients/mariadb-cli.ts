@@ -31,6 +31,11 @@ export const mariadbCli: ClientKind<typeof options> = {
     const logged = ctx.balancer.loggedOrigins;
     if (!stage || !logged)
       throw new Error('mariadb-cli clients need local containers and a balancer log');
+    const who = ctx.whoAmI;
+    if (who.protocol !== 'mysql')
+      throw new Error(
+        `mariadb-cli clients speak MySQL; these backends answer over ${who.protocol}`,
+      );
     const runs = await runClientContainers({
       image: stage.images.backend,
       network: stage.internet.name,
@@ -39,8 +44,7 @@ export const mariadbCli: ClientKind<typeof options> = {
         hostAddress(stage.internet.subnet, 100 + i),
       ),
       target: ctx.listener,
-      credentials: ctx.credentials,
-      whoAmI: ctx.whoAmI,
+      whoAmI: who,
       labels: stage.labels,
       namePrefix: stage.prefix,
       track: (id, what) => stage.track(id, what),
