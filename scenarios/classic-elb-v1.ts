@@ -10,5 +10,7 @@ export default defineScenario({
   checks: [
     { kind: 'header', version: 'v1' },
     { kind: 'backend-sees', who: 'client' },
+    // The blog's own test: SELECT USER() through the ELB names the client.
+    { kind: 'user-host', who: 'client' },
   ],
 });

@@ -4,6 +4,7 @@ import { errorKind, errorLine, SetupError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { clean } from './clean.ts';
 import { init, type InitOptions } from './init.ts';
+import { merge } from './merge.ts';
 import { gate, run, type RunOptions } from './run.ts';
 import { decode } from './decode.ts';
 import { simulate } from './simulate.ts';
@@ -18,7 +19,11 @@ const runOptions = (command: Command) =>
   command
     .option('--reports <dir>', 'folder for run reports', `${ROOT}reports`)
     .option('--jobs <n>', 'scenarios (or groups sharing a topology) run at once', '2')
-    .option('--quiet', 'for CI: only verdicts, failures with their reasons, and the summary');
+    .option('--quiet', 'for CI: only verdicts, failures with their reasons, and the summary')
+    .option(
+      '--shard <i/n>',
+      'run only the i-th of n deterministic shares of the selection (CI runners); proxyproof merge joins their reports',
+    );
 
 // Until a command has finished, the code says "internal error": a run that
 // stalls on a promise nothing settles must never read as success.
@@ -111,6 +116,21 @@ program
   )
   .action(async (options: { all?: boolean; olderThan?: string }) => {
     process.exitCode = await clean(options);
+  });
+
+program
+  .command('merge')
+  .description(
+    "join the reports of one selection's shards (run --shard i/n on several runners) into one, and gate on the whole",
+  )
+  .argument(
+    '<folders...>',
+    'run folders (with report.json), or --reports folders (their latest run)',
+  )
+  .option('--reports <dir>', 'where the merged run is written', `${ROOT}reports`)
+  .option('--require <target>', 'aws: fail when an AWS scenario is skipped or none is selected')
+  .action(async (folders: string[], options: { reports: string; require?: string }) => {
+    process.exitCode = await merge(folders, options);
   });
 
 program

@@ -15,11 +15,14 @@ import { readAwsSettings } from '../aws/settings.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runOutcome } from '../report/outcome.ts';
 import { ensureWritableFolder } from '../folders.ts';
+import { parseShard, shardOf } from '../run/shard.ts';
 
 export interface RunOptions {
   reports: string;
   jobs: string;
   quiet?: boolean;
+  /** "i/n": this runner's deterministic share of the selection. */
+  shard?: string;
 }
 
 /** Which scenarios: a folder and an id pattern, each with the option that gave it (for errors). */
@@ -39,8 +42,10 @@ async function prepare(selection: Selection, options: RunOptions) {
   const jobs = Number(options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
     throw new SetupError(`--jobs must be a whole number >= 1, not ${options.jobs}`);
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
   const { dir, dirOption, pattern, patternOption } = selection;
-  const scenarios = selectScenarios(await loadScenarios(dir, dirOption), pattern, patternOption);
+  const selected = selectScenarios(await loadScenarios(dir, dirOption), pattern, patternOption);
+  const scenarios = shard ? shardOf(selected, shard) : selected;
   await ensureWritableFolder(options.reports, '--reports');
   const malformed = [...new Set(scenarios.filter(onAws).map((s) => s.balancer.kind))].flatMap(
     (kind) => readAwsSettings(kind).malformed,

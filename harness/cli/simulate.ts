@@ -76,12 +76,16 @@ export async function simulate(options: { port: string; kind: string }): Promise
         signal: controller.signal,
         announce: () => undefined,
         warn: () => undefined,
+        // A person's own client on the host reaches it there, on any platform.
+        publishListener: true,
       },
       teardown,
       new Steps(controller.signal, progress),
     );
     const haproxy = stage.balancer.standIn;
     if (!haproxy) throw new HarnessDefect('a local balancer without its HAProxy');
+    const published = haproxy.published;
+    if (!published) throw new HarnessDefect('the simulated balancer was not published');
     const topology = {
       listener: stage.balancer.listener,
       balancerVpcAddress: stage.balancer.vpcAddress,
@@ -98,6 +102,7 @@ export async function simulate(options: { port: string; kind: string }): Promise
       region: REGION,
       ...balancer.ids,
       listener: { host: topology.listener.address, port: topology.listener.port },
+      published: { host: published.address, port: published.port },
       balancerVpcAddress: topology.balancerVpcAddress,
       mysql: CLIENT_CREDENTIALS,
     };
@@ -106,8 +111,10 @@ export async function simulate(options: { port: string; kind: string }): Promise
       [
         '',
         ...balancer.commands(endpoint),
-        `Then ask MariaDB who it sees: mysql -h ${topology.listener.address} -P ${MYSQL_PORT} -u ${CLIENT_CREDENTIALS.user} -p${CLIENT_CREDENTIALS.password} -e 'SELECT USER()'`,
-        `(before ${balancer.switch} it shows the balancer, ${topology.balancerVpcAddress}; after it, you). Ctrl-C stops and removes everything.`,
+        `Then ask MariaDB who it sees, through the listener published on this host's loopback (any platform):`,
+        `  mariadb -h ${published.address} -P ${published.port} -u ${CLIENT_CREDENTIALS.user} -p${CLIENT_CREDENTIALS.password} -e 'SELECT USER()'`,
+        `(or, where the container networks are reachable, -h ${topology.listener.address} -P ${MYSQL_PORT}).`,
+        `Before ${balancer.switch} it shows the balancer, ${topology.balancerVpcAddress}; after it, where your connection came from as the balancer saw it. Ctrl-C stops and removes everything.`,
         '',
       ].join('\n'),
     );

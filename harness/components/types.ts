@@ -11,6 +11,7 @@ import type { Teardown } from '../lifecycle/teardown.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
 import type { Credentials, WhoAmI } from '../probes/session.ts';
 import type { BackendTrust } from '../evidence/types.ts';
+import type { PrefixSpec, ProbeRequest } from '../probes/request.ts';
 import type { AwsBalancerKind } from '../aws/settings.ts';
 import type { Haproxy } from './balancers/stand-in.ts';
 import type { ComponentInfo } from '../report/types.ts';
@@ -43,6 +44,8 @@ export interface LocalStage {
   balancerVpcAddress: string;
   /** Registers a container's removal the moment it exists. */
   track(containerId: string, what: string): void;
+  /** Publish the balancer's listener on the engine host's loopback. */
+  publishListener: boolean;
 }
 
 /** A backend instance, running. */
@@ -124,8 +127,8 @@ export interface StartedFront {
   listener: Endpoint;
   /** Its own address, for the report's drawing; null for a front that is the client itself. */
   address: string | null;
-  /** Bytes a client sends first, naming itself (a front that speaks PROXY for it). */
-  clientPrefix: ((origin: Endpoint) => Uint8Array) | null;
+  /** What clients send first, naming themselves (a front that speaks PROXY for them). */
+  clientPrefix: PrefixSpec | null;
   artifacts(): Record<string, string>;
   info: ComponentInfo;
 }
@@ -140,14 +143,25 @@ export interface ClientContext {
   /** Where the scenario's clients dial (the front's listener, or the balancer's). */
   listener: Endpoint;
   whoAmI: WhoAmI;
-  /** Bytes to send first, from a front that speaks PROXY for the client. */
-  prefix: ((origin: Endpoint) => Uint8Array) | null;
+  /** What to send first, from a front that speaks PROXY for the client. */
+  prefix: PrefixSpec | null;
+  /** Runs a batch of client connections where this target's clients live. */
+  probe: Prober;
   backends: StartedBackend[];
   balancer: StartedBalancer;
   /** The local stage; null on AWS, where only clients of the harness's own process can run. */
   stage: LocalStage | null;
   signal: AbortSignal;
 }
+
+/**
+ * Runs a batch of client connections where the target keeps its clients:
+ * locally in a client container on the scenario's internet (or vpc) network,
+ * on AWS from this process. The origin is always the client's own socket.
+ */
+export type Prober = (
+  request: ProbeRequest & { from: 'internet' | 'vpc' },
+) => Promise<ProbeResult[]>;
 
 /** What clients did: one result per connection, and warnings a person must read. */
 export interface ClientRun {

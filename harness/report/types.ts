@@ -58,4 +58,6 @@ export interface RunReport {
   target: 'local' | 'aws' | 'local+aws';
   summary: Record<ScenarioStatus, number>;
   scenarios: ScenarioReport[];
+  /** The runs (shards) this one was merged from, when it was. */
+  mergedFrom?: string[];
 }

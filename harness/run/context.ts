@@ -13,4 +13,6 @@ export interface RunContext {
   announce: (scenario: string, step: string, millis?: number) => void;
   /** Something went wrong that does not change the verdict (the run's sweep retries cleanup). */
   warn: (scenario: string, message: string) => void;
+  /** Publish each local balancer's listener on the engine host's loopback (`simulate`, for a person's client). */
+  publishListener?: boolean;
 }

@@ -77,6 +77,7 @@ async function exercise(s: Scenario, stage: Stage, steps: Steps, signal: AbortSi
     listener: stage.fronts[0]?.listener ?? stage.balancer.listener,
     whoAmI: stage.backends.whoAmI,
     prefix: stage.fronts.find((f) => f.clientPrefix)?.clientPrefix ?? null,
+    probe: stage.probe,
     backends: stage.backends.instances,
     balancer: stage.balancer,
     stage: stage.local,

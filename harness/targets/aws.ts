@@ -18,6 +18,8 @@ import type { BackendKind, BalancerKind, Credentials, WhoAmI } from '../componen
 import { errorLine } from '../errors.ts';
 import type { Observation } from '../evidence/types.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
+import { probeThroughBalancer } from '../probes/probe.ts';
+import { prefixBytes } from '../probes/request.ts';
 import type { Target } from './target.ts';
 
 /** How the target reaches AWS; tests swap in the simulator's clients, or mocks. */
@@ -146,6 +148,15 @@ export function awsTarget(access: AwsAccess = { env: process.env, clients: awsCl
         },
         fronts: [],
         local: null,
+        // The runner is the client on AWS: its address is the origin the balancer sees.
+        probe: ({ target, whoAmI, count, prefix }) =>
+          probeThroughBalancer(
+            target,
+            whoAmI,
+            count,
+            prefix ? prefixBytes(prefix) : undefined,
+            ctx.signal,
+          ),
         collect: async () => ({ captures: [], files: [] }),
         observe: (probe) => observeRemote(probe, settings),
       };

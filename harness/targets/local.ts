@@ -18,6 +18,7 @@ import { observe, type BackendCapture } from '../evidence/correlate.ts';
 import { HarnessDefect } from '../errors.ts';
 import { docker, removeContainer, runLabels } from '../topology/docker.ts';
 import { createNetwork, hostAddress } from '../topology/networks.ts';
+import { containerProber } from './container-prober.ts';
 import type { Target } from './target.ts';
 
 /** The balancer's fixed host number on the vpc network, so trust can name it before it starts. */
@@ -59,6 +60,7 @@ export const local: Target = {
       vpc,
       balancerVpcAddress: hostAddress(vpc.subnet, BALANCER_HOST),
       track: (id, what) => teardown.defer(`remove ${what}`, () => removeContainer(id)),
+      publishListener: ctx.publishListener === true,
     };
     const backends = await steps.run('starting backends', () =>
       kindOf<BackendKind>(BACKENDS, scenario.backends.kind).start(stage, scenario.backends),
@@ -104,6 +106,7 @@ export const local: Target = {
       balancer,
       fronts,
       local: stage,
+      probe: containerProber(stage),
       async collect(dir) {
         const collected = await Promise.all(
           captures.map(async ({ instance, sidecar }) => {

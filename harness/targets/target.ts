@@ -8,7 +8,13 @@ import type { Teardown } from '../lifecycle/teardown.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
 import type { RunContext } from '../run/context.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { Backends, LocalStage, StartedBalancer, StartedFront } from '../components/types.ts';
+import type {
+  Backends,
+  LocalStage,
+  Prober,
+  StartedBalancer,
+  StartedFront,
+} from '../components/types.ts';
 
 /** A scenario's components, running (or found), on one target. */
 export interface Stage {
@@ -20,6 +26,8 @@ export interface Stage {
   warnings: string[];
   /** The local containers' stage; null where nothing of the scenario's runs here (AWS). */
   local: LocalStage | null;
+  /** Where this target's clients run, and how. */
+  probe: Prober;
   /** After the clients: what the target can see at the backends. */
   collect(dir: string): Promise<{ captures: BackendCapture[]; files: string[] }>;
   /** One client connection's views, as far as this target can observe them. */

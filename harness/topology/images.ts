@@ -5,7 +5,7 @@ import { GenericContainer, ImageName } from 'testcontainers';
 import { SetupError } from '../errors.ts';
 import { docker } from './docker.ts';
 
-export type ImageKind = 'balancer' | 'backend' | 'capture';
+export type ImageKind = 'balancer' | 'backend' | 'capture' | 'client';
 export type Images = Record<ImageKind, string>;
 
 /** Every Dockerfile in containers/ starts FROM this. */
@@ -94,10 +94,10 @@ function ensureBaseImage(): Promise<void> {
 }
 
 export async function ensureImages(onBuild: (tag: string) => void): Promise<Images> {
-  const [balancer, backend, capture] = await Promise.all(
-    (['balancer', 'backend', 'capture'] as const).map((k) => ensureImage(k, onBuild)),
+  const [balancer, backend, capture, client] = await Promise.all(
+    (['balancer', 'backend', 'capture', 'client'] as const).map((k) => ensureImage(k, onBuild)),
   );
-  return { balancer: balancer!, backend: backend!, capture: capture! };
+  return { balancer: balancer!, backend: backend!, capture: capture!, client: client! };
 }
 
 /** Null when `image` is on the engine or can be pulled; otherwise why not. */

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { normaliseAddress } from '../../harness/net/endpoint.ts';
+import { originsFromLog } from '../../harness/topology/haproxy-config.ts';
 import { probeThroughBalancer } from '../../harness/probes/probe.ts';
 import { PROCESSLIST_SQL } from '../../harness/components/backends/mysql-family.ts';
 import { leftovers } from './docker-leftovers.ts';
@@ -11,6 +12,8 @@ export interface Ready {
   endpoint: string;
   region: string;
   listener: { host: string; port: number };
+  /** The listener on this host's loopback: what a person's own client dials on any platform. */
+  published: { host: string; port: number };
   balancerVpcAddress: string;
   mysql: { user: string; password: string };
 }
@@ -55,22 +58,38 @@ export async function whileSimulating<R extends Ready>(
   }
 }
 
-/** The product's own probe through the listener: who the backend sees (USER()), and who we are. */
-export async function whoAmI(ready: Ready): Promise<{ seen: string; mine: string }> {
+/**
+ * A session from this host through the published listener, as a person's own
+ * client would make one: whom USER() names, and whom the balancer's frontend
+ * logged for it (through the published port that is where the engine's
+ * forwarding came from, not this process's loopback address).
+ */
+export async function whoAmI(ready: Ready): Promise<{ seen: string; balancerSaw: string }> {
+  const origins = async () =>
+    originsFromLog((await execa('docker', ['logs', await balancerId()])).stdout);
+  const before = (await origins()).length;
   const [r] = await probeThroughBalancer(
-    { address: ready.listener.host, port: ready.listener.port },
+    { address: ready.published.host, port: ready.published.port },
     { protocol: 'mysql', sql: PROCESSLIST_SQL, credentials: ready.mysql },
     1,
   );
   if (!r?.backend?.user || !r.origin) throw new Error(`no session: ${r?.error}`);
+  // The frontend logs a session when it ends: wait for this one's line.
+  let logged = await origins();
+  for (let i = 0; i < 50 && logged.length === before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    logged = await origins();
+  }
+  const last = logged.at(-1);
+  if (logged.length === before || !last) throw new Error('the balancer logged no session for it');
   return {
     seen: normaliseAddress(r.backend.user.split('@')[1]!),
-    mine: normaliseAddress(r.origin.address),
+    balancerSaw: normaliseAddress(last.address),
   };
 }
 
-/** The running simulation's HAProxy config, as the balancer container holds it now. */
-export async function balancerConfig(): Promise<string> {
+/** The running simulation's balancer container. */
+async function balancerId(): Promise<string> {
   const { stdout } = await execa('docker', [
     'ps',
     '-q',
@@ -81,5 +100,11 @@ export async function balancerConfig(): Promise<string> {
   ]);
   const [id, ...others] = stdout.split('\n').filter(Boolean);
   if (!id || others.length > 0) throw new Error(`expected one simulate balancer, found: ${stdout}`);
-  return (await execa('docker', ['exec', id, 'cat', '/etc/haproxy/haproxy.cfg'])).stdout;
+  return id;
+}
+
+/** The running simulation's HAProxy config, as the balancer container holds it now. */
+export async function balancerConfig(): Promise<string> {
+  return (await execa('docker', ['exec', await balancerId(), 'cat', '/etc/haproxy/haproxy.cfg']))
+    .stdout;
 }

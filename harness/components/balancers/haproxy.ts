@@ -16,17 +16,39 @@ import {
 import type { LocalStage } from '../types.ts';
 import type { BalancerChange, Haproxy } from './stand-in.ts';
 
+/**
+ * testcontainers publishes ports on every interface of the host; a database
+ * listener a person tries by hand belongs on loopback only.
+ */
+class LoopbackPublishing extends GenericContainer {
+  publishOnLoopback(port: number): this {
+    this.withExposedPorts(port);
+    // dockerode types PortBindings as any; the engine takes { port: [{ HostIp, HostPort }] }.
+    const bindings = (this.hostConfig.PortBindings ?? {}) as Record<string, unknown>;
+    bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '0' }];
+    this.hostConfig.PortBindings = bindings;
+    return this;
+  }
+}
+
 /** Starts HAProxy named `name` with `spec`, on internet, joined to vpc at the stage's balancer address if asked. */
 export async function startHaproxy(
   stage: LocalStage,
   name: string,
   spec: BalancerSpec,
-  opts: { vpc: boolean; backends: Haproxy['backends'] },
+  opts: {
+    vpc: boolean;
+    backends: Haproxy['backends'];
+    /** Also publish the listener on a loopback port of the engine's host (for a person's own client). */
+    publish?: boolean;
+  },
 ): Promise<Haproxy> {
   const client = await docker();
   let current = spec;
   let config = renderHaproxyConfig(spec);
-  const started: StartedTestContainer = await new GenericContainer(stage.images.balancer)
+  const container = new LoopbackPublishing(stage.images.balancer);
+  if (opts.publish) container.publishOnLoopback(spec.listenerPort);
+  const started: StartedTestContainer = await container
     .withName(`${stage.prefix}-${name}`)
     .withLabels(stage.labels)
     .withNetworkMode(stage.internet.name)
@@ -94,6 +116,9 @@ export async function startHaproxy(
   return {
     containerId: id,
     listener: { address, port: spec.listenerPort },
+    published: opts.publish
+      ? { address: '127.0.0.1', port: started.getMappedPort(spec.listenerPort) }
+      : null,
     vpcAddress,
     backends: opts.backends,
     config: () => config,

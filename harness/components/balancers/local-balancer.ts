@@ -85,6 +85,7 @@ export async function startLocalBalancer(
     { ...spec, instances: backends.instances.map(({ name, address }) => ({ name, address })) },
     {
       vpc: true,
+      publish: stage.publishListener,
       backends: backends.instances.map(({ name, address, containerId }) => ({
         name,
         address,

@@ -26,6 +26,8 @@ export interface Haproxy {
   containerId: string;
   /** Its address on the internet network (IPv6 when it listens dual-stack), where clients dial. */
   listener: Endpoint;
+  /** The listener published on the engine host's loopback, when asked for; null otherwise. */
+  published: Endpoint | null;
   /** Its address on vpc, when it has a leg there. */
   vpcAddress: string | null;
   /** The backends it may send to, by name. */

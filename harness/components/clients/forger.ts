@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { sameAddress, type Endpoint } from '../../net/endpoint.ts';
-import { encodeV1 } from '../../proxy-protocol/index.ts';
-import { probeThroughBalancer } from '../../probes/probe.ts';
+import { sameAddress } from '../../net/endpoint.ts';
 import type { ProbeResult } from '../../evidence/probe-result.ts';
 import type { ClientKind } from '../types.ts';
 
@@ -18,7 +16,7 @@ const options = z
   .strict();
 
 /**
- * Another host on the vpc network (the harness itself) that skips the
+ * Another host on the vpc network (a client container there) that skips the
  * balancer: it dials backend-1 directly and opens with a PROXY v1 header
  * claiming someone else. Each result carries its claim, so checks can tell a
  * forged origin the backend took from an honest one.
@@ -35,16 +33,20 @@ export const forger: ClientKind<typeof options> = {
     const victim = ctx.backends[0];
     if (!victim) throw new Error('a forger needs a backend to dial');
     const target = { address: victim.address, port: ctx.balancer.instancePort };
-    const header = (origin: Endpoint) =>
-      encodeV1({
-        family: 'INET',
-        source: { address: o.claim, port: origin.port },
-        destination: target,
-      });
+    // Another host on the vpc network: where the balancer is, but not the balancer.
     const forge = async (count: number) =>
-      (await probeThroughBalancer(target, ctx.whoAmI, count, header, ctx.signal)).map(
-        (p: ProbeResult) => ({ ...p, claimed: { address: o.claim, port: p.origin?.port ?? 0 } }),
-      );
+      (
+        await ctx.probe({
+          from: 'vpc',
+          target,
+          whoAmI: ctx.whoAmI,
+          count,
+          prefix: { kind: 'proxy-v1-claim', claim: o.claim, destination: target },
+        })
+      ).map((p: ProbeResult) => ({
+        ...p,
+        claimed: { address: o.claim, port: p.origin?.port ?? 0 },
+      }));
     const probes = await forge(o.count);
     const warnings: string[] = [];
     if (o.alsoAgainstSubnetTrust) {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { probeThroughBalancer } from '../../probes/probe.ts';
 import type { ClientKind } from '../types.ts';
 
 const options = z
@@ -11,9 +10,10 @@ const options = z
   .strict();
 
 /**
- * Connections from the harness's own process: each knows its socket (the
- * origin) and asks the backend who it is talking to, the backend's way (a
- * MySQL session with mysql2, an HTTP GET, or reading the line it writes).
+ * proxyproof's own clients: each knows its socket (the origin) and asks the
+ * backend who it is talking to, the backend's way (a MySQL session, an HTTP
+ * GET, or the line it writes). Locally they run in a client container on the
+ * scenario's internet network; on AWS, from this process.
  */
 export const harnessClients: ClientKind<typeof options> = {
   kind: 'harness',
@@ -24,16 +24,16 @@ export const harnessClients: ClientKind<typeof options> = {
   info: (o) => ({
     kind: 'harness',
     count: o.count,
-    detail: "connections from the harness's process",
+    detail: "proxyproof's own clients",
   }),
   async run(ctx, o) {
-    const probes = await probeThroughBalancer(
-      ctx.listener,
-      ctx.whoAmI,
-      o.count,
-      ctx.prefix ?? undefined,
-      ctx.signal,
-    );
+    const probes = await ctx.probe({
+      from: 'internet',
+      target: ctx.listener,
+      whoAmI: ctx.whoAmI,
+      count: o.count,
+      prefix: ctx.prefix,
+    });
     return { probes, warnings: [] };
   },
 };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { encodeV2, tlv } from '../../proxy-protocol/index.ts';
 import type { FrontKind } from '../types.ts';
 
 const options = z
@@ -21,15 +20,7 @@ export const tlsFront: FrontKind<typeof options> = {
   start: async (_, o, balancer) => ({
     listener: balancer.listener,
     address: null,
-    clientPrefix: (origin) =>
-      encodeV2({
-        command: 'PROXY',
-        family: origin.address.includes(':') ? 'INET6' : 'INET',
-        protocol: 'STREAM',
-        source: origin,
-        destination: balancer.listener,
-        tlvs: [tlv.authority(o.authority)],
-      }),
+    clientPrefix: { kind: 'proxy-v2', authority: o.authority, destination: balancer.listener },
     artifacts: () => ({}),
     info: { kind: 'tls-front', detail: `AUTHORITY ${o.authority}` },
   }),
