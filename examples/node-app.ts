@@ -24,7 +24,7 @@ export default defineScenario({
   },
   clients: [{ kind: 'harness', count: 4 }],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
   ],
 });

@@ -11,7 +11,7 @@ export default defineScenario({
   backends: { kind: 'mariadb', trust: 'nothing' },
   clients: [{ kind: 'harness', count: 3 }],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     { kind: 'refused', with: 'ER_HOST_NOT_PRIVILEGED' },
   ],
 });

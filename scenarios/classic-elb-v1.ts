@@ -8,7 +8,7 @@ export default defineScenario({
   backends: { kind: 'mariadb', count: 2 },
   clients: [{ kind: 'harness', count: 6 }],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
     // The blog's own test: SELECT USER() through the ELB names the client.
     { kind: 'user-host', who: 'client' },

@@ -13,7 +13,7 @@ export default defineScenario({
   fronts: [{ kind: 'haproxy-front', proxyProtocol: 'v1' }],
   clients: [{ kind: 'harness', count: 4 }],
   checks: [
-    { kind: 'header', version: 'v1', stacked: 2 },
+    { kind: 'header', version: 'v1', stacked: 2, destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
   ],
 });

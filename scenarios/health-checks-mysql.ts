@@ -18,7 +18,7 @@ export default defineScenario({
   backends: { kind: 'mariadb', count: 2, maxConnectErrors: 10 },
   clients: [{ kind: 'harness', count: 4 }],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
     { kind: 'aborted-connects', expect: 'none' },
     { kind: 'all-backends-serve' },

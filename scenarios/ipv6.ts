@@ -15,7 +15,7 @@ export default defineScenario({
   backends: { kind: 'mariadb', count: 2 },
   clients: [{ kind: 'harness', count: 4 }],
   checks: [
-    { kind: 'header', version: 'v1', family: 'INET6' },
+    { kind: 'header', version: 'v1', family: 'INET6', destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
   ],
 });

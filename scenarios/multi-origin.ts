@@ -14,7 +14,7 @@ export default defineScenario({
     { kind: 'mariadb-cli', count: 5 },
   ],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
     { kind: 'all-backends-serve' },
   ],

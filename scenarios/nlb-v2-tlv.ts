@@ -12,6 +12,8 @@ export default defineScenario({
     listenerPort: 3306,
     instancePort: 3306,
     proxyProtocol: true,
+    // Off, as for IP targets: the TCP peer is the NLB (nlb-client-ip-* turn it on).
+    preserveClientIp: false,
     v2Tlvs: ['crc32c', 'unique-id', 'authority'],
     acceptProxy: true,
   },
@@ -24,6 +26,7 @@ export default defineScenario({
       version: 'v2',
       tlvs: ['CRC32C', 'UNIQUE_ID', 'AUTHORITY'],
       authority: 'db.proxyproof.test',
+      destination: 'dialled',
     },
     { kind: 'backend-sees', who: 'client' },
   ],

@@ -10,7 +10,7 @@ export default defineScenario({
   backends: { kind: 'oracle-mysql' },
   clients: [{ kind: 'harness', count: 2 }],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     // Not observed here (no registry): what MySQL 8 makes of a header it reads as a handshake.
     {
       kind: 'refused',

@@ -9,7 +9,7 @@ export default defineScenario({
   backends: { kind: 'mariadb', count: 2 },
   clients: [{ kind: 'harness', count: 8 }],
   checks: [
-    { kind: 'header', version: 'v1' },
+    { kind: 'header', version: 'v1', destination: 'balancer' },
     { kind: 'backend-sees', who: 'client' },
     { kind: 'all-backends-serve' },
   ],

@@ -1,7 +1,7 @@
 // The shape every check has: a pure judgement over what was observed. A check
 // never acts; what a scenario does is its components' job.
 import type { z } from 'zod';
-import type { Evidence, Observation } from '../evidence/types.ts';
+import type { BalancerConnection, Evidence, Observation } from '../evidence/types.ts';
 
 /** What a check found: problems fail it; notes explain a pass (a diagnosis worth reading). */
 export interface Finding {
@@ -22,6 +22,10 @@ export interface ScenarioFacts {
   healthChecks: string | null;
   /** The backends' max_connect_errors (or the kind's equivalent), if it has one. */
   maxConnectErrors: number | null;
+  /** The balancer's own connections in the captures (its health checks); null where nothing is captured. */
+  balancerConnections: BalancerConnection[] | null;
+  /** The balancer's address on the backends' network; null where the target does not say. */
+  balancerAddress: string | null;
 }
 
 export interface Check {

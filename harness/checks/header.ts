@@ -22,6 +22,13 @@ const options = z
     authority: z.string().optional(),
     /** How many stacked headers each connection must carry (default 1). */
     stacked: z.number().int().min(1).max(4).optional(),
+    /**
+     * What the header's destination address must be: `balancer` — the
+     * balancer's own address on the backends' network, which the backend also
+     * sees as the TCP peer (a Classic ELB); `dialled` — the address the client
+     * dialled, not the peer's (HAProxy, an NLB).
+     */
+    destination: z.enum(['balancer', 'dialled']).optional(),
   })
   .strict();
 
@@ -64,6 +71,30 @@ export function diagnoseStack(o: Seen): string {
   return `duplicate PROXY header: ${stack.length} stacked headers (sources ${sources}); the backend took ${which} and saw ${seen}; a balancer behind another proxy should accept its header (accept-proxy) rather than add its own`;
 }
 
+/** The destination against the TCP peer the capture shows and the balancer's address from Docker. */
+function destinationProblems(want: Options['destination'], o: Seen): string[] {
+  const destination = o.wire?.destination;
+  if (!want || !destination) return [];
+  const peer = o.captured?.connection.src;
+  if (!peer) return ['the connection is not in the captures, so its TCP peer is unknown'];
+  const at = destination.address;
+  if (want === 'dialled')
+    return sameAddress(at, peer)
+      ? [
+          `the header's destination ${at} is the TCP peer the backend saw, not an address a client dialled`,
+        ]
+      : [];
+  const own = o.balancer.address;
+  return [
+    ...(sameAddress(at, peer)
+      ? []
+      : [`the header's destination ${at} is not the TCP peer the backend saw (${peer})`]),
+    ...(own && !sameAddress(at, own)
+      ? [`the header's destination ${at} is not the balancer's own address ${own}`]
+      : []),
+  ];
+}
+
 function present(want: Options, o: Seen): Finding {
   if (!o.wire) {
     const at =
@@ -96,6 +127,7 @@ function present(want: Options, o: Seen): Finding {
         `AUTHORITY TLV is ${JSON.stringify(authority ?? null)}, expected ${JSON.stringify(want.authority)}`,
       );
   }
+  problems.push(...destinationProblems(want.destination, o));
   // The outermost proxy's header (the last) names the client; a forger names its claim.
   const named = o.wire.stack.at(-1)?.source ?? null;
   if (!named) problems.push(`the header carries no source address (${o.wire.family})`);
@@ -149,7 +181,11 @@ export const header: CheckKind<typeof options> = {
           ),
         ),
       ];
-      return `each PROXY ${want.version} header's source is its client's origin; its destination (${destinations.join(', ')}) is the balancer's listener, the address the client dialled`;
+      const whose =
+        want.destination === 'balancer'
+          ? "the balancer's own address, the TCP peer each backend saw"
+          : "the balancer's listener, the address the client dialled";
+      return `each PROXY ${want.version} header's source is its client's origin; its destination (${destinations.join(', ')}) is ${whose}`;
     },
   }),
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Observation } from '../evidence/types.ts';
-import { formatSeen } from '../net/endpoint.ts';
+import { formatSeen, sameAddress } from '../net/endpoint.ts';
 import { fine, wrong, type CheckKind } from './check.ts';
 
 const options = z
@@ -32,6 +32,11 @@ export function diagnoseRefusal(o: Observation): string {
     return `${instance} refused a PROXY header forged by ${o.origin.address} claiming ${o.claimed.address}: it accepts headers only from ${JSON.stringify(trust?.value ?? 'unknown')}; ${said}`;
   if (trust?.value === '')
     return `${instance} does not accept PROXY headers at all (${trust.setting} is empty), yet the balancer sends them: enable the protocol on the backend and ${trustAdvice(o)}; or turn the balancer's PROXY protocol off; ${said}`;
+  const peer = o.captured?.connection.src;
+  if (peer && o.origin && sameAddress(peer, o.origin.address)) {
+    const held = trust ? ` ${trust.setting}=${JSON.stringify(trust.value)} does not hold it` : '';
+    return `${instance} got the PROXY header from the client's own address ${peer}, not from the balancer: the balancer preserves client IP addresses (an NLB's preserve_client_ip.enabled, on by default for instance targets), so the backend's TCP peer is the client and${held}; turn client IP preservation off on the target group (preserve_client_ip.enabled=false), or trust the clients' networks in ${trust ? trust.setting : 'its trusted PROXY sources'} (then every host there can forge its origin); ${said}`;
+  }
   const from = o.balancer.address ?? 'the balancer';
   const has = trust ? ` (${instance} has ${trust.setting}=${JSON.stringify(trust.value)})` : '';
   return `${instance} does not trust PROXY headers from ${from}${has}: ${trustAdvice(o)}; ${said}`;

@@ -5,7 +5,9 @@ import { abortedConnects } from '../checks/aborted-connects.ts';
 import { allBackendsServe } from '../checks/all-backends-serve.ts';
 import { backendSees } from '../checks/backend-sees.ts';
 import { header } from '../checks/header.ts';
+import { healthCheckHeader } from '../checks/health-check-header.ts';
 import { refused } from '../checks/refused.ts';
+import { tcpPeer } from '../checks/tcp-peer.ts';
 import { userHost } from '../checks/user-host.ts';
 import { container } from './backends/container.ts';
 import { mariadb } from './backends/mariadb.ts';
@@ -29,6 +31,8 @@ export const CHECKS = [
   refused,
   allBackendsServe,
   abortedConnects,
+  healthCheckHeader,
+  tcpPeer,
 ] as const;
 
 /** The module for a kind named in a (validated) scenario. */
@@ -58,4 +62,6 @@ export const CheckOptions = z.discriminatedUnion('kind', [
   refused.options,
   allBackendsServe.options,
   abortedConnects.options,
+  healthCheckHeader.options,
+  tcpPeer.options,
 ]);

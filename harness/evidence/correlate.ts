@@ -2,7 +2,13 @@ import type { CapturedConnection } from '../capture/proxy-headers.ts';
 import { formatEndpoint, sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { isEndpoint } from '../proxy-protocol/types.ts';
 import type { ProbeResult } from './probe-result.ts';
-import type { BackendTrust, CaptureLocation, Observation, WireView } from './types.ts';
+import type {
+  BackendTrust,
+  BalancerConnection,
+  CaptureLocation,
+  Observation,
+  WireView,
+} from './types.ts';
 
 /** One backend's capture, decoded into connections. */
 export interface BackendCapture {
@@ -13,11 +19,19 @@ export interface BackendCapture {
   trust: BackendTrust;
 }
 
-/** The seed's first question, answered per connection: what the two address pairs are. */
-function meaning(source: Endpoint | null, destination: Endpoint | null): string {
+/**
+ * The seed's first question, answered per connection from what the capture
+ * shows: what the two address pairs are. `peer` is the TCP peer the backend
+ * saw: a destination equal to it is the balancer's own address on the
+ * backend's network (a Classic ELB node's private address), not one a client dialled.
+ */
+function meaning(source: Endpoint | null, destination: Endpoint | null, peer: string): string {
   if (!source || !destination)
     return "the header carries no addresses (LOCAL or UNKNOWN): the connection is the proxy's own";
-  return `source ${formatEndpoint(source)} is the client as the balancer saw it; destination ${formatEndpoint(destination)} is the balancer's own listener, the address and port the client dialled`;
+  const client = `source ${formatEndpoint(source)} is the client as the balancer saw it`;
+  return sameAddress(destination.address, peer)
+    ? `${client}; destination ${formatEndpoint(destination)} is the balancer's own address on this backend's network, the same address the backend sees as the connection's TCP peer (on a Classic ELB, the ELB node's private address), with the listener's port`
+    : `${client}; destination ${formatEndpoint(destination)} is the balancer's own listener, the address and port the client dialled`;
 }
 
 /** The wire view of a captured connection: its first header, and every header it began with. */
@@ -27,7 +41,7 @@ export function wireView(c: CapturedConnection): WireView | null {
   const source = isEndpoint(first.source) ? first.source : null;
   const destination = isEndpoint(first.destination) ? first.destination : null;
   return {
-    meaning: meaning(source, destination),
+    meaning: meaning(source, destination, c.connection.src),
     version: first.version,
     command: first.command,
     family: first.family,
@@ -118,4 +132,35 @@ export function observe(
       : null,
     error: probe.error,
   };
+}
+
+/**
+ * The connections the balancer made on its own: captured from its address
+ * (`balancer`) and located by no client's observation. Null where the target
+ * cannot tell (no captures, or no address for the balancer).
+ */
+export function balancerConnections(
+  captures: BackendCapture[],
+  balancer: string | null,
+  located: readonly (CaptureLocation | null)[],
+): BalancerConnection[] | null {
+  if (balancer === null || captures.length === 0) return null;
+  const key = (instance: string, sport: number, src: string) => `${instance} ${src} ${sport}`;
+  const clients = new Set(
+    located.flatMap((l) => (l ? [key(l.instance, l.connection.sport, l.connection.src)] : [])),
+  );
+  return captures.flatMap(({ instance, connections }) =>
+    connections
+      .filter(
+        (c) =>
+          sameAddress(c.connection.src, balancer) &&
+          !clients.has(key(instance, c.connection.sport, c.connection.src)),
+      )
+      .map((c) => ({
+        instance,
+        from: { address: c.connection.src, port: c.connection.sport },
+        wire: wireView(c),
+        wireError: c.error,
+      })),
+  );
 }

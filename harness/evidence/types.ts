@@ -99,6 +99,17 @@ export interface Verdict {
   reasons: string[];
 }
 
+/**
+ * A connection the balancer opened on its own (a health check), as captured at
+ * a backend: from the balancer's own address, and no client's session.
+ */
+export interface BalancerConnection {
+  instance: string;
+  from: Endpoint;
+  wire: WireView | null;
+  wireError: DecodeError | null;
+}
+
 export interface Evidence extends Observation {
   verdict: Verdict;
 }

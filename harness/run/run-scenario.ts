@@ -9,6 +9,7 @@ import { BALANCERS, CHECKS, CLIENTS, kindOf } from '../components/kinds.ts';
 import type { BalancerKind, ClientKind, ClientRun } from '../components/types.ts';
 import type { CheckKind } from '../checks/check.ts';
 import { errorKind, errorLine, HarnessDefect } from '../errors.ts';
+import { balancerConnections } from '../evidence/correlate.ts';
 import type { Evidence } from '../evidence/types.ts';
 import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { Teardown } from '../lifecycle/teardown.ts';
@@ -168,7 +169,7 @@ export async function runScenarioGroup(
       artifacts.push(relative(ctx.runDir, path));
     }
 
-    const exercised = [];
+    const exercised: (Awaited<ReturnType<typeof exercise>> | undefined)[] = [];
     for (const [i, scenario] of group.entries()) {
       try {
         const run = await exercise(scenario, running, own[i]!, ctx.signal);
@@ -184,19 +185,30 @@ export async function runScenarioGroup(
       running.collect(dirs[0]!),
     );
     artifacts.push(...files.map((f) => relative(ctx.runDir, f)));
+    const observed = exercised.map((run) =>
+      run ? run.probes.map((probe) => running.observe(probe, captures)) : [],
+    );
+    // What the balancer opened itself: every captured connection no client of the group made.
+    const balancersOwn = balancerConnections(
+      captures,
+      running.balancer.vpcAddress,
+      observed.flat().map((o) => o.captured),
+    );
     for (const [i, scenario] of group.entries()) {
       const run = exercised[i];
       if (!run) continue;
       const checks = checksOf(scenario);
-      const connections = run.probes.map((probe) => {
-        const observation = running.observe(probe, captures);
-        return { ...observation, verdict: judgeConnection(checks, observation) };
-      });
+      const connections = observed[i]!.map((observation) => ({
+        ...observation,
+        verdict: judgeConnection(checks, observation),
+      }));
       const facts: ScenarioFacts = {
         instances: running.backends.instances.map((b) => b.name),
         counters: run.counters,
         healthChecks: running.balancer.healthChecks,
         maxConnectErrors: running.backends.maxConnectErrors,
+        balancerConnections: balancersOwn,
+        balancerAddress: running.balancer.vpcAddress,
       };
       results[i]!.connections = connections;
       results[i]!.outcome = judgeScenario(

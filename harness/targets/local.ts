@@ -40,7 +40,11 @@ export const local: Target = {
       const nets = [];
       for (const role of ['internet', 'vpc'] as const) {
         const ipv6 = role === 'internet' && balancerKind.ipv6(scenario.balancer);
-        const net = await createNetwork(ctx.runId, `${prefix}-${role}`, { ipv6 });
+        // Clients never leave the machine, and a preserving balancer's packets must keep their source.
+        const net = await createNetwork(ctx.runId, `${prefix}-${role}`, {
+          ipv6,
+          masquerade: role !== 'internet',
+        });
         teardown.defer(`remove network ${net.name}`, () =>
           client.network.remove(client.network.getById(net.id)),
         );

@@ -7,14 +7,20 @@ import { containerOutput, docker, removeContainer } from './docker.ts';
  */
 export async function runBeside(
   containerId: string,
-  opts: { image: string; cmd: string[]; labels: Record<string, string> },
+  opts: {
+    image: string;
+    cmd: string[];
+    labels: Record<string, string>;
+    /** Capabilities the command needs in that namespace (NET_ADMIN to change its routes). */
+    capAdd?: string[];
+  },
 ): Promise<{ exitCode: number; output: string }> {
   const c = await docker();
   const created = await c.container.dockerode.createContainer({
     Image: opts.image,
     Cmd: opts.cmd,
     Labels: opts.labels,
-    HostConfig: { NetworkMode: `container:${containerId}` },
+    HostConfig: { NetworkMode: `container:${containerId}`, CapAdd: opts.capAdd ?? [] },
   });
   try {
     await created.start();

@@ -1,4 +1,5 @@
 import { formatEndpoint, parseHostPort, type Endpoint } from '../net/endpoint.ts';
+import { isIPv6 } from 'node:net';
 
 /** What the balancer must do, in ELB/NLB terms. */
 export interface BalancerSpec {
@@ -14,15 +15,27 @@ export interface BalancerSpec {
   /** Accept a PROXY header from clients (a balancer behind another proxy). */
   acceptProxy?: boolean;
   /**
-   * Health checks on the instances, every `intervalMs`: a bare TCP connect (as
-   * a plain ELB TCP check), the same with the PROXY header first
-   * (check-send-proxy), a MySQL login as `user` (option mysql-check), or a GET
-   * of `path` (an ELB HTTP target). An ELB's ConfigureHealthCheck also gives
+   * The balancer's own address on the instances' network: the TCP peer they
+   * see. A Classic ELB names it as every header's destination (an ELB node's
+   * private address, not the address the client dialled) and as both
+   * addresses of its health checks' headers.
+   */
+  vpcAddress?: string;
+  /** Whose address a header's destination is: the one the client dialled (HAProxy, NLB) or `vpcAddress` (Classic ELB). */
+  headerDestination?: 'dialled' | 'vpc-address';
+  /**
+   * Health checks on the instances, every `intervalMs`: a bare TCP connect (an
+   * ELB TCP check to a port without the policy), the same with a PROXY header
+   * first shaped as AWS sends it with the balancer's version (`aws-header`:
+   * Classic v1 from and to the balancer's vpcAddress; NLB v2 LOCAL with a
+   * CRC32C and a NOOP and no addresses), a MySQL login as `user` after
+   * HAProxy's own header (option mysql-check), or a GET of `path` (an ELB HTTP
+   * target, never with a header). An ELB's ConfigureHealthCheck also gives
    * rise/fall (its thresholds), a timeout, the port checked and TLS (SSL and
    * HTTPS targets).
    */
   healthCheck?: {
-    kind: 'tcp' | 'tcp-send-proxy' | 'mysql' | 'http';
+    kind: 'tcp' | 'aws-header' | 'mysql' | 'http';
     intervalMs: number;
     user?: string;
     path?: string;
@@ -32,6 +45,13 @@ export interface BalancerSpec {
     port?: number;
     ssl?: boolean;
   };
+  /**
+   * An NLB's client IP preservation: connect to instances from the client's
+   * own address and port (TPROXY, `usesrc client`), so the instance's TCP
+   * peer is the client. Needs the balancer's NET_ADMIN and routes
+   * (startHaproxy). IPv6 clients of IPv4 instances cannot keep theirs.
+   */
+  preserveClientIp?: boolean;
   /** Listen on IPv6 and IPv4 (IPv4 clients then appear as ::ffff:a.b.c.d). */
   dualStack?: boolean;
   /** The servers; none is a valid config too (HAProxy then closes every connection at once). */
@@ -75,23 +95,64 @@ function proxyOptions(spec: BalancerSpec): string {
   }
 }
 
+/** Where connections to instances come from: the balancer's own address, or the client's. */
+const sourceOptions = (spec: BalancerSpec): string =>
+  spec.preserveClientIp && !spec.dualStack ? ' source 0.0.0.0 usesrc client' : '';
+
 function serverOptions(spec: BalancerSpec): string {
   const check = spec.healthCheck;
-  if (!check) return proxyOptions(spec);
+  if (!check) return `${sourceOptions(spec)}${proxyOptions(spec)}`;
   return [
-    `${proxyOptions(spec)} check inter ${check.intervalMs}`,
+    `${sourceOptions(spec)}${proxyOptions(spec)} check inter ${check.intervalMs}`,
     check.rise === undefined ? '' : ` rise ${check.rise}`,
     check.fall === undefined ? '' : ` fall ${check.fall}`,
-    // A check on a port of its own sends no PROXY header (even beside send-proxy) unless
-    // check-send-proxy asks, as HAProxy 2.6 was seen to do.
-    check.port === undefined ? '' : ` port ${check.port}`,
+    // A check on a port of its own sends no PROXY header of HAProxy's (even beside
+    // send-proxy) unless check-send-proxy asks, as HAProxy 2.6 was seen to do; AWS's
+    // headers are then written by tcp-check itself.
+    ` port ${check.port ?? spec.instancePort}`,
     check.ssl ? ' check-ssl verify none' : '',
-    check.kind === 'mysql' || check.kind === 'tcp-send-proxy' ? ' check-send-proxy' : '',
+    check.kind === 'mysql' ? ' check-send-proxy' : '',
   ].join('');
 }
 
+/**
+ * What an NLB's TCP health check sends with proxy_protocol_v2 on, byte for
+ * byte as captured (kubernetes/kubernetes#57250): v2 LOCAL, family INET but no
+ * address block, a CRC32C TLV, then a NOOP TLV padding it to 100 bytes. It
+ * names no address, so it is the same on every check.
+ */
+export const NLB_HEALTH_CHECK_HEADER =
+  '0d0a0d0a000d0a515549540a20110054030004bce5951f04004a' + '00'.repeat(74);
+
+/**
+ * A Classic ELB's TCP check to a port with the policy, as captured
+ * (checkr/codeflow#117): v1 whose source and destination are both the ELB
+ * node's address, from some port, to the instance port. HAProxy picks the
+ * source port at random (the ELB's is its own connection's).
+ */
+const classicHealthCheckLine = (address: string, port: number) =>
+  `PROXY ${isIPv6(address) ? 'TCP6' : 'TCP4'} ${address} ${address} %[rand(64511),add(1024)] ${port}\\r\\n`;
+
+/** The tcp-check that writes the header an AWS balancer's TCP check carries, if it carries one. */
+function awsHeaderCheck(spec: BalancerSpec, port: number): string[] {
+  switch (spec.proxyProtocol) {
+    case 'none':
+      return [];
+    case 'v2':
+      return ['  option tcp-check', `  tcp-check send-binary ${NLB_HEALTH_CHECK_HEADER}`];
+    case 'v1': {
+      if (!spec.vpcAddress) throw new Error('a Classic ELB health check header needs vpcAddress');
+      return [
+        '  option tcp-check',
+        `  tcp-check send-lf "${classicHealthCheckLine(spec.vpcAddress, port)}"`,
+      ];
+    }
+  }
+}
+
 /** The backend's lines for its checks: the protocol spoken and how long an answer may take. */
-function checkOptions(check: BalancerSpec['healthCheck']): string[] {
+function checkOptions(spec: BalancerSpec): string[] {
+  const check = spec.healthCheck;
   if (!check) return [];
   // Double quotes keep a path's `#` from starting a comment; `\`, `"` and `$` are escaped.
   const quoted = (text: string) => `"${text.replace(/[\\"$]/g, '\\$&')}"`;
@@ -100,8 +161,23 @@ function checkOptions(check: BalancerSpec['healthCheck']): string[] {
       ? [`  option mysql-check user ${check.user ?? 'haproxy_check'} post-41`]
       : []),
     ...(check.kind === 'http' ? [`  option httpchk GET ${quoted(check.path ?? '/')}`] : []),
+    ...(check.kind === 'aws-header' ? awsHeaderCheck(spec, check.port ?? spec.instancePort) : []),
     ...(check.timeoutMs === undefined ? [] : [`  timeout check ${check.timeoutMs}`]),
   ];
+}
+
+/**
+ * A Classic ELB's headers name its own vpc address as their destination, the
+ * port kept. A session rule, so a header a front sent (accept-proxy) is read first.
+ */
+function destinationRule(spec: BalancerSpec): string[] {
+  if (spec.headerDestination !== 'vpc-address') return [];
+  if (!spec.vpcAddress) throw new Error('a Classic ELB header destination needs vpcAddress');
+  // A dual-stack listener's sessions are all IPv6 (IPv4 clients as ::ffff:a.b.c.d), and so
+  // must the destination be for a TCP6 header: the IPv4 address, mapped.
+  const address = spec.vpcAddress;
+  const v6 = isIPv6(address) ? address : spec.dualStack ? `::ffff:${address}` : null;
+  return [`  tcp-request session set-dst ${v6 ? `ipv6(${v6})` : `ipv4(${address})`}`];
 }
 
 /** Renders an HAProxy config that behaves like an ELB/NLB TCP listener. */
@@ -128,6 +204,7 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     `  bind ${spec.dualStack ? ':::' : ':'}${spec.listenerPort}${spec.dualStack ? ' v4v6' : ''}${spec.acceptProxy ? ' accept-proxy' : ''}`,
     // One line per session, at its end: the origin as this frontend saw it.
     `  log-format "${ORIGIN_LOG_TAG} %ci:%cp"`,
+    ...destinationRule(spec),
     // The UNIQUE_ID TLV carries this; HAProxy sends none without a format.
     ...(spec.v2Options?.includes('unique-id')
       ? ['  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid']
@@ -136,7 +213,7 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     '',
     `backend ${backendName(spec.instancePort)}`,
     '  balance roundrobin',
-    ...checkOptions(spec.healthCheck),
+    ...checkOptions(spec),
     ...servers,
     '',
   ].join('\n');

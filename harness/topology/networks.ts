@@ -24,7 +24,15 @@ const POOL6 = 'fd00:213';
 export async function createNetwork(
   runId: string,
   name: string,
-  options: { ipv6?: boolean } = {},
+  options: {
+    ipv6?: boolean;
+    /**
+     * Whether Docker rewrites this network's sources leaving through another
+     * bridge. Off for "internet": a balancer that preserves the client's
+     * address (TPROXY) sends from it onto vpc, and must not be masqueraded.
+     */
+    masquerade?: boolean;
+  } = {},
 ): Promise<LocalNetwork> {
   const client = await docker();
   const first = Math.floor(Math.random() * 256);
@@ -41,6 +49,10 @@ export async function createNetwork(
         CheckDuplicate: true,
         Labels: runLabels(runId),
         EnableIPv6: options.ipv6 === true,
+        Options:
+          options.masquerade === false
+            ? { 'com.docker.network.bridge.enable_ip_masquerade': 'false' }
+            : {},
         IPAM: {
           Driver: 'default',
           Config: [{ Subnet: subnet, Gateway: gateway }, ...(subnet6 ? [{ Subnet: subnet6 }] : [])],

@@ -20,7 +20,7 @@ const v2: BalancerSpec = { ...v1, proxyProtocol: 'v2' };
 const TLVS = ['crc32c', 'unique-id', 'authority'] as const;
 
 /** A scenario file's check (run-scenario.ts): every intervalMs, with the check user. */
-const scenarioCheck = (kind: 'tcp' | 'tcp-send-proxy' | 'mysql') =>
+const scenarioCheck = (kind: 'aws-header' | 'mysql') =>
   ({ kind, intervalMs: 100, user: 'proxyproof_check' }) as const;
 /** A check from ConfigureHealthCheck (local-elb.ts): thresholds, timeout, its own port, TLS or not. */
 const elbCheck = {
@@ -75,10 +75,17 @@ const shapes: [string, BalancerSpec][] = [
     'no instances, with a health check configured',
     { ...v1, instances: [], healthCheck: { kind: 'tcp', ...elbCheck } },
   ],
-  ['a TCP check every 100 ms (health-checks)', { ...v1, healthCheck: scenarioCheck('tcp') }],
   [
-    'a TCP check with the PROXY header every 100 ms',
-    { ...v1, healthCheck: scenarioCheck('tcp-send-proxy') },
+    "a Classic TCP check every 100 ms, AWS's v1 header from the ELB's address (health-checks)",
+    { ...v1, vpcAddress: '10.213.1.3', healthCheck: scenarioCheck('aws-header') },
+  ],
+  [
+    "an NLB TCP check every 100 ms, AWS's v2 LOCAL header (bytes)",
+    { ...v2, healthCheck: scenarioCheck('aws-header') },
+  ],
+  [
+    "a Classic ELB's header destination set to its own vpc address, behind a front",
+    { ...v1, vpcAddress: '10.213.1.3', headerDestination: 'vpc-address', acceptProxy: true },
   ],
   [
     'a MySQL login check every 100 ms (health-checks-mysql)',
@@ -89,16 +96,20 @@ const shapes: [string, BalancerSpec][] = [
     { ...v1, proxyProtocol: 'none', healthCheck: { kind: 'tcp', ...elbCheck } },
   ],
   [
-    'ELB TCP:3306 check where the policy applies (check-send-proxy)',
-    { ...v1, healthCheck: { kind: 'tcp-send-proxy', ...elbCheck } },
+    'ELB TCP:3306 check where the policy applies (send-lf of the v1 line)',
+    { ...v1, vpcAddress: '10.213.1.3', healthCheck: { kind: 'aws-header', ...elbCheck } },
   ],
   [
     'ELB SSL:3306 check (check-ssl)',
     { ...v1, healthCheck: { kind: 'tcp', ...elbCheck, ssl: true } },
   ],
   [
-    'ELB SSL:3306 check where the policy applies (check-ssl, check-send-proxy)',
-    { ...v1, healthCheck: { kind: 'tcp-send-proxy', ...elbCheck, ssl: true } },
+    'ELB SSL:3306 check where the policy applies (check-ssl, the v1 line)',
+    {
+      ...v1,
+      vpcAddress: '10.213.1.3',
+      healthCheck: { kind: 'aws-header', ...elbCheck, ssl: true },
+    },
   ],
   [
     'ELB HTTP:8080/health?full=1 check (httpchk)',

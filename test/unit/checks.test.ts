@@ -3,8 +3,13 @@ import { allBackendsServe } from '../../harness/checks/all-backends-serve.ts';
 import { backendSees } from '../../harness/checks/backend-sees.ts';
 import type { Check, Finding, ScenarioFacts } from '../../harness/checks/check.ts';
 import { header } from '../../harness/checks/header.ts';
+import { healthCheckHeader } from '../../harness/checks/health-check-header.ts';
+import { decodeProxyHeader } from '../../harness/proxy-protocol/index.ts';
+import { balancerConnections, type BackendCapture } from '../../harness/evidence/correlate.ts';
+import type { BalancerConnection } from '../../harness/evidence/types.ts';
 import { judgeConnection, judgeScenario } from '../../harness/checks/judge.ts';
 import { refused } from '../../harness/checks/refused.ts';
+import { tcpPeer } from '../../harness/checks/tcp-peer.ts';
 import type { Evidence, Observation } from '../../harness/evidence/types.ts';
 import type { z } from 'zod';
 
@@ -183,6 +188,8 @@ const facts: ScenarioFacts = {
   counters: [],
   healthChecks: null,
   maxConnectErrors: 100,
+  balancerConnections: null,
+  balancerAddress: null,
 };
 
 describe('connection verdict: origin = header source = backend, and not the balancer', () => {
@@ -1166,5 +1173,177 @@ describe('scenario verdict', () => {
     expect(r.reason).toContain(
       "the backend saw only the balancer's vpc address 172.21.0.4: the client's origin is lost",
     );
+  });
+});
+
+describe("the header's destination: a Classic ELB names its own address, an NLB what was dialled", () => {
+  // As AWS: the Classic ELB node's private address is both the header's destination and the peer.
+  const classic: Observation = {
+    ...agreeing,
+    wire: {
+      ...agreeing.wire!,
+      destination: { address: '172.21.0.4', port: 3306 },
+      stack: [
+        { source: agreeing.wire!.source, destination: { address: '172.21.0.4', port: 3306 } },
+      ],
+    },
+  };
+
+  test("balancer: the destination is the TCP peer the backend saw and the balancer's address", () => {
+    expect(onConnection(headerCheck({ version: 'v1', destination: 'balancer' }), classic)).toEqual(
+      PASS,
+    );
+  });
+
+  test('balancer: a destination the client dialled is named, with the peer it should have been', () => {
+    expect(
+      onConnection(headerCheck({ version: 'v1', destination: 'balancer' }), agreeing).problems,
+    ).toEqual([
+      "the header's destination 172.20.0.2 is not the TCP peer the backend saw (172.21.0.4)",
+      "the header's destination 172.20.0.2 is not the balancer's own address 172.21.0.4",
+    ]);
+  });
+
+  test('dialled: the other way round', () => {
+    expect(onConnection(headerCheck({ version: 'v1', destination: 'dialled' }), agreeing)).toEqual(
+      PASS,
+    );
+    expect(
+      onConnection(headerCheck({ version: 'v1', destination: 'dialled' }), classic).problems,
+    ).toEqual([
+      "the header's destination 172.21.0.4 is the TCP peer the backend saw, not an address a client dialled",
+    ]);
+  });
+});
+
+/** A captured connection with the header `bytes` (hex), from `src`:`sport` to backend-1. */
+function captured(src: string, sport: number, bytes: string) {
+  const decoded = decodeProxyHeader(Buffer.from(bytes.replace(/ /g, ''), 'hex'));
+  if (decoded.kind !== 'header') throw new Error(`fixture ${bytes} does not decode`);
+  return {
+    connection: { src, sport, dst: '172.21.0.2', dport: 3306 },
+    headers: [{ ...decoded.header, hex: bytes.replace(/ /g, '') }],
+    error: null,
+  };
+}
+
+describe("the balancer's own connections and the shape of its health checks", () => {
+  // checkr/codeflow#117's capture, with this topology's addresses.
+  const classicCheck = captured(
+    '172.21.0.4',
+    28225,
+    Buffer.from('PROXY TCP4 172.21.0.4 172.21.0.4 28225 3306\r\n').toString('hex'),
+  );
+  // kubernetes/kubernetes#57250's capture, byte for byte.
+  const nlbCheck = captured(
+    '172.21.0.4',
+    40000,
+    `0d0a0d0a000d0a515549540a 2011 0054 0300 04bc e595 1f04 004a ${'00'.repeat(74)}`,
+  );
+  const client = captured(
+    '172.21.0.4',
+    53660,
+    Buffer.from('PROXY TCP4 172.20.0.1 172.21.0.4 50222 3306\r\n').toString('hex'),
+  );
+  const captures = (connections: ReturnType<typeof captured>[]): BackendCapture[] => [
+    { instance: 'backend-1', connections, droppedByKernel: 0, trust: null },
+  ];
+  const located = [{ instance: 'backend-1', connection: client.connection }];
+  const healthFacts = (own: BalancerConnection[] | null): ScenarioFacts => ({
+    ...facts,
+    balancerConnections: own,
+    balancerAddress: '172.21.0.4',
+  });
+  const shape = (expect: 'classic-v1' | 'nlb-v2-local' | 'none') =>
+    healthCheckHeader.create(
+      healthCheckHeader.options.parse({ kind: 'health-check-header', expect }),
+    );
+
+  test("every connection from the balancer's address that no client made, and nothing else", () => {
+    const stranger = captured('172.21.0.9', 1234, classicCheck.headers[0]!.hex);
+    const own = balancerConnections(
+      captures([client, classicCheck, stranger]),
+      '172.21.0.4',
+      located,
+    );
+    expect(own?.map((c) => c.from)).toEqual([{ address: '172.21.0.4', port: 28225 }]);
+    expect(balancerConnections([], '172.21.0.4', located)).toBeNull();
+  });
+
+  test('a Classic TCP check: v1 from and to the balancer passes; a client-shaped header does not', () => {
+    const own = balancerConnections(captures([classicCheck]), '172.21.0.4', [])!;
+    expect(onScenario(shape('classic-v1'), [], healthFacts(own))).toEqual(PASS);
+    const wrongShape = balancerConnections(captures([client]), '172.21.0.4', [])!;
+    expect(onScenario(shape('classic-v1'), [], healthFacts(wrongShape)).problems).toHaveLength(1);
+    expect(onScenario(shape('nlb-v2-local'), [], healthFacts(own)).problems).toHaveLength(1);
+  });
+
+  test('an NLB TCP check: v2 LOCAL, CRC32C verified, NOOP, no addresses', () => {
+    const own = balancerConnections(captures([nlbCheck]), '172.21.0.4', [])!;
+    expect(onScenario(shape('nlb-v2-local'), [], healthFacts(own))).toEqual(PASS);
+    expect(shape('nlb-v2-local').passed!([], healthFacts(own))).toBe(
+      "the balancer's 1 health-check connection(s) with a header each began with PROXY v2 (LOCAL, INET), no addresses, TLVs CRC32C, NOOP",
+    );
+    expect(onScenario(shape('none'), [], healthFacts(own)).problems).toHaveLength(1);
+  });
+
+  test('checks from before the protocol was on carry none; only headerless ones fail', () => {
+    const bare = { ...classicCheck, headers: [] };
+    const mixed = balancerConnections(captures([bare, classicCheck]), '172.21.0.4', [])!;
+    expect(onScenario(shape('classic-v1'), [], healthFacts(mixed))).toEqual(PASS);
+    expect(shape('classic-v1').passed!([], healthFacts(mixed))).toMatch(
+      /; 1 earlier one\(s\), before the protocol was turned on, carried none$/,
+    );
+    const onlyBare = balancerConnections(captures([bare]), '172.21.0.4', [])!;
+    expect(onScenario(shape('classic-v1'), [], healthFacts(onlyBare)).problems).toEqual([
+      "none of the balancer's 1 health-check connection(s) carried a PROXY header",
+    ]);
+  });
+
+  test('no check seen, or nothing captured, is a failure with why', () => {
+    expect(onScenario(shape('none'), [], healthFacts([])).problems[0]).toMatch(
+      /no connection from the balancer's own address 172\.21\.0\.4/,
+    );
+    expect(onScenario(shape('none'), [], healthFacts(null)).problems[0]).toMatch(
+      /captures nothing/,
+    );
+  });
+});
+
+describe("client IP preservation: the backend's TCP peer is the client", () => {
+  const peer = (who: 'client' | 'balancer') =>
+    tcpPeer.create(tcpPeer.options.parse({ kind: 'tcp-peer', who }));
+  // As an NLB with preserve_client_ip.enabled connects: from the client's own address and port.
+  const preserved: Observation = {
+    ...agreeing,
+    captured: {
+      instance: 'backend-2',
+      connection: { src: '172.20.0.1', sport: 50222, dst: '172.21.0.2', dport: 3306 },
+    },
+  };
+
+  test('the captured TCP source against the client and the balancer', () => {
+    expect(onConnection(peer('client'), preserved)).toEqual(PASS);
+    expect(onConnection(peer('balancer'), agreeing)).toEqual(PASS);
+    expect(onConnection(peer('client'), agreeing).problems).toEqual([
+      "the backend's TCP peer was 172.21.0.4:53660, not the client (172.20.0.1)",
+    ]);
+    expect(onConnection(peer('balancer'), { ...agreeing, captured: null }).problems[0]).toMatch(
+      /not in the backend captures/,
+    );
+  });
+
+  test('a refusal of a header that came from the client itself names preservation and both fixes', () => {
+    const verdict = judgeConnection(REFUSE(), {
+      ...refusedSession,
+      captured: preserved.captured,
+      error: 'ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.20.0.1',
+    });
+    expect(verdict.ok).toBe(true);
+    expect(verdict.reasons[0]).toMatch(
+      /got the PROXY header from the client's own address 172\.20\.0\.1, not from the balancer/,
+    );
+    expect(verdict.reasons[0]).toMatch(/preserve_client_ip\.enabled=false/);
+    expect(verdict.reasons[0]).toMatch(/trust the clients' networks in proxy_protocol_networks/);
   });
 });

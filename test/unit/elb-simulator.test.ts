@@ -379,7 +379,7 @@ describe('the ELB state driving a topology', () => {
     );
     expect(last()).toMatchObject({
       proxyProtocol: 'v1',
-      healthCheck: { ...tcp, kind: 'tcp-send-proxy' },
+      healthCheck: { ...tcp, kind: 'aws-header' },
     });
   });
 

@@ -100,12 +100,68 @@ describe('what the Classic ELB API changes on the balancer', () => {
     expect(cfg).not.toContain('check-send-proxy');
   });
 
-  test('the same where the policy applies on the checked port: check-send-proxy', () => {
+  test("the same where the policy applies on the checked port: AWS's v1 line, from and to the ELB", () => {
     const cfg = renderHaproxyConfig({
       ...spec,
-      healthCheck: { kind: 'tcp-send-proxy', intervalMs: 5_000, port: 3306 },
+      vpcAddress: '172.21.0.100',
+      healthCheck: { kind: 'aws-header', intervalMs: 5_000, port: 3306 },
     });
-    expect(cfg).toContain('check inter 5000 port 3306 check-send-proxy\n');
+    expect(cfg).toContain('check inter 5000 port 3306\n');
+    expect(cfg).not.toContain('check-send-proxy');
+    // As checkr/codeflow#117 captured: "PROXY TCP4 10.100.102.67 10.100.102.67 28225 32004".
+    expect(cfg).toContain(
+      '  option tcp-check\n  tcp-check send-lf "PROXY TCP4 172.21.0.100 172.21.0.100 %[rand(64511),add(1024)] 3306\\r\\n"\n',
+    );
+  });
+
+  test("an NLB's TCP check with proxy_protocol_v2 on: the captured LOCAL header, byte for byte", () => {
+    const cfg = renderHaproxyConfig({
+      ...spec,
+      proxyProtocol: 'v2',
+      healthCheck: { kind: 'aws-header', intervalMs: 5_000 },
+    });
+    // kubernetes/kubernetes#57250's capture, as printed there.
+    const captured = `0d0a0d0a000d0a51 5549540a 2011 0054 0300 04bc e595 1f04 004a${' 0000'.repeat(37)}`;
+    expect(cfg).toContain(`  tcp-check send-binary ${captured.replace(/ /g, '')}\n`);
+    expect(cfg).toContain('check inter 5000 port 3306\n');
+  });
+
+  test('without the PROXY protocol the same check is a bare connect', () => {
+    const cfg = renderHaproxyConfig({
+      ...spec,
+      proxyProtocol: 'none',
+      healthCheck: { kind: 'aws-header', intervalMs: 5_000 },
+    });
+    expect(cfg).not.toContain('tcp-check');
+  });
+
+  test("an NLB's client IP preservation: servers are dialled from the client's address (TPROXY)", () => {
+    const on = { ...spec, proxyProtocol: 'v2' as const, preserveClientIp: true };
+    expect(renderHaproxyConfig(on)).toContain(
+      '  server backend-1 172.21.0.2:3306 source 0.0.0.0 usesrc client send-proxy-v2\n',
+    );
+    // IPv6 clients of IPv4 instances cannot keep their address.
+    expect(renderHaproxyConfig({ ...on, dualStack: true })).not.toContain('usesrc');
+    expect(renderHaproxyConfig({ ...on, preserveClientIp: false })).not.toContain('usesrc');
+  });
+
+  test("a Classic ELB's headers name its own vpc address as the destination, after a front's header", () => {
+    const cfg = renderHaproxyConfig({
+      ...spec,
+      vpcAddress: '172.21.0.100',
+      headerDestination: 'vpc-address',
+    });
+    expect(cfg).toContain('  tcp-request session set-dst ipv4(172.21.0.100)\n');
+    expect(renderHaproxyConfig(spec)).not.toContain('set-dst');
+    // Dual-stack sessions are all IPv6, so the destination is the address mapped.
+    expect(
+      renderHaproxyConfig({
+        ...spec,
+        vpcAddress: '172.21.0.100',
+        headerDestination: 'vpc-address',
+        dualStack: true,
+      }),
+    ).toContain('  tcp-request session set-dst ipv6(::ffff:172.21.0.100)\n');
   });
 
   test('HTTP(S) targets: a GET of the path, quoted and escaped; TLS for HTTPS and SSL', () => {

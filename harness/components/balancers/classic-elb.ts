@@ -22,7 +22,8 @@ export const classicElb: BalancerKind<typeof options> = {
     startLocalBalancer(
       stage,
       backends,
-      haproxySpec(o),
+      // An ELB node's header names its own private address as the destination.
+      haproxySpec(o, { headerDestination: 'vpc-address' }),
       { kind: 'classic-elb', healthCheck: o.healthCheck },
       (haproxy, on) =>
         setPolicyThroughElbApi(haproxy, { port: o.listenerPort, instancePort: o.instancePort }, on),

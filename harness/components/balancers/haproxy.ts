@@ -3,6 +3,7 @@
 // to vpc at a fixed address; reconfigured by re-rendering and reloading in place.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { runBeside } from '../../topology/beside.ts';
 import { containerOutput, docker } from '../../topology/docker.ts';
 import {
   backendName,
@@ -29,6 +30,50 @@ class LoopbackPublishing extends GenericContainer {
     this.hostConfig.PortBindings = bindings;
     return this;
   }
+
+  /** What TPROXY (`usesrc client`) needs of the balancer's own namespace. */
+  transparent(): this {
+    this.withAddedCapabilities('NET_ADMIN');
+    // Replies to a client's address come back on vpc; strict reverse-path filtering drops them.
+    this.hostConfig.Sysctls = {
+      'net.ipv4.conf.all.rp_filter': '0',
+      'net.ipv4.conf.default.rp_filter': '0',
+    };
+    return this;
+  }
+}
+
+/**
+ * The routes that make a balancer's connections from clients' addresses work
+ * (as in docs/FIDELITY.md's client IP preservation): in the balancer, replies
+ * from vpc to an internet address are delivered locally (to HAProxy's
+ * transparent socket); in each instance, the internet subnet is reached
+ * through the balancer, as an NLB's targets reach clients through the NLB.
+ */
+async function routeThroughBalancer(
+  stage: LocalStage,
+  balancerId: string,
+  instances: { containerId: string }[],
+): Promise<void> {
+  const ip = (containerId: string, script: string) =>
+    runBeside(containerId, {
+      image: stage.images.capture,
+      cmd: ['sh', '-c', script],
+      labels: stage.labels,
+      capAdd: ['NET_ADMIN'],
+    }).then((r) => {
+      if (r.exitCode !== 0)
+        throw new Error(`routing for client IP preservation: ${r.output.trim()}`);
+    });
+  await Promise.all([
+    ip(
+      balancerId,
+      `ip rule add from ${stage.vpc.subnet} lookup 100 && ip route add local ${stage.internet.subnet} dev lo table 100`,
+    ),
+    ...instances.map((b) =>
+      ip(b.containerId, `ip route add ${stage.internet.subnet} via ${stage.balancerVpcAddress}`),
+    ),
+  ]);
 }
 
 /** Starts HAProxy named `name` with `spec`, on internet, joined to vpc at the stage's balancer address if asked. */
@@ -41,6 +86,8 @@ export async function startHaproxy(
     backends: Haproxy['backends'];
     /** Also publish the listener on a loopback port of the engine's host (for a person's own client). */
     publish?: boolean;
+    /** Able to connect to the backends from clients' addresses (an NLB's client IP preservation). */
+    transparent?: boolean;
   },
 ): Promise<Haproxy> {
   const client = await docker();
@@ -48,6 +95,7 @@ export async function startHaproxy(
   let config = renderHaproxyConfig(spec);
   const container = new LoopbackPublishing(stage.images.balancer);
   if (opts.publish) container.publishOnLoopback(spec.listenerPort);
+  if (opts.transparent) container.transparent();
   const started: StartedTestContainer = await container
     .withName(`${stage.prefix}-${name}`)
     .withLabels(stage.labels)
@@ -67,6 +115,7 @@ export async function startHaproxy(
     });
     vpcAddress = stage.balancerVpcAddress;
   }
+  if (opts.transparent && opts.vpc) await routeThroughBalancer(stage, id, opts.backends);
   const inspected = await client.container.inspect(client.container.getById(id));
   if (opts.vpc && inspected.NetworkSettings.Networks[stage.vpc.name]?.IPAddress !== vpcAddress)
     throw new Error(`${name} did not get ${vpcAddress} on the vpc network`);
@@ -81,6 +130,7 @@ export async function startHaproxy(
       ...current,
       proxyProtocol: change.proxyProtocol ?? current.proxyProtocol,
       healthCheck: change.healthCheck ?? current.healthCheck,
+      preserveClientIp: change.preserveClientIp ?? current.preserveClientIp,
       // In the scenario's order, whatever order they were named in.
       instances: named
         ? opts.backends

@@ -17,12 +17,13 @@ export const balancerOptions = {
   proxyProtocol: z.boolean(),
   /**
    * Health checks on the instances every intervalMs, for runForMs before the
-   * clients connect: a bare TCP connect (a plain TCP check), the same after a
-   * PROXY header (check-send-proxy), or a MySQL login (mysql-check).
+   * clients connect: the balancer's TCP check as AWS runs it (with the PROXY
+   * header AWS writes on a check whenever the protocol is on), or a MySQL login
+   * after HAProxy's own header (HAProxy's mysql-check; AWS has none).
    */
   healthCheck: z
     .object({
-      kind: z.enum(['tcp', 'tcp-send-proxy', 'mysql']),
+      kind: z.enum(['tcp', 'mysql']),
       intervalMs: z.number().int().min(50).max(10_000),
       runForMs: z.number().int().min(0).max(30_000),
     })
@@ -42,7 +43,7 @@ export function haproxySpec(
   o: {
     listenerPort: number;
     instancePort: number;
-    healthCheck?: { kind: 'tcp' | 'tcp-send-proxy' | 'mysql'; intervalMs: number } | undefined;
+    healthCheck?: { kind: 'tcp' | 'mysql'; intervalMs: number } | undefined;
     ipv6Clients?: boolean | undefined;
     acceptProxy?: boolean | undefined;
   },
@@ -55,7 +56,7 @@ export function haproxySpec(
     acceptProxy: o.acceptProxy,
     dualStack: o.ipv6Clients,
     healthCheck: o.healthCheck && {
-      kind: o.healthCheck.kind,
+      kind: o.healthCheck.kind === 'tcp' ? 'aws-header' : 'mysql',
       intervalMs: o.healthCheck.intervalMs,
       user: CHECK_USER,
     },
@@ -76,16 +77,23 @@ export async function startLocalBalancer(
   kind: {
     kind: string;
     healthCheck: { kind: string; intervalMs: number; runForMs: number } | undefined;
+    /** It may connect from clients' addresses (an NLB's client IP preservation). */
+    transparent?: boolean;
   },
   enable: (haproxy: Haproxy, on: boolean) => Promise<void>,
 ): Promise<StartedBalancer> {
   const haproxy = await startHaproxy(
     stage,
     'balancer',
-    { ...spec, instances: backends.instances.map(({ name, address }) => ({ name, address })) },
+    {
+      ...spec,
+      vpcAddress: stage.balancerVpcAddress,
+      instances: backends.instances.map(({ name, address }) => ({ name, address })),
+    },
     {
       vpc: true,
       publish: stage.publishListener,
+      transparent: kind.transparent,
       backends: backends.instances.map(({ name, address, containerId }) => ({
         name,
         address,

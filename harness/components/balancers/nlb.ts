@@ -9,6 +9,13 @@ const options = z
     ...balancerOptions,
     /** TLVs to add to each v2 header (HAProxy proxy-v2-options). */
     v2Tlvs: z.array(z.enum(['crc32c', 'unique-id', 'authority'])).optional(),
+    /**
+     * The target group's preserve_client_ip.enabled: instances see the client
+     * as their TCP peer. Default true, as AWS sets it for instance targets
+     * (false would be an IP target group's default). IPv6 clients of IPv4
+     * instances cannot keep their address, so it has no effect for them.
+     */
+    preserveClientIp: z.boolean().optional(),
   })
   .strict();
 
@@ -29,8 +36,8 @@ export const nlb: BalancerKind<typeof options> = {
     startLocalBalancer(
       stage,
       backends,
-      haproxySpec(o, { v2Options: o.v2Tlvs }),
-      { kind: 'nlb', healthCheck: o.healthCheck },
+      haproxySpec(o, { v2Options: o.v2Tlvs, preserveClientIp: o.preserveClientIp ?? true }),
+      { kind: 'nlb', healthCheck: o.healthCheck, transparent: true },
       (haproxy, on) => setNlbProxyProtocolThroughApi(haproxy, o.instancePort, on),
     ),
 };

@@ -56,7 +56,7 @@ function haproxyCheck(
   const { protocol, port, path } = parseHealthCheckTarget(check.Target);
   const header = path === undefined && proxyOn(port);
   return {
-    kind: path !== undefined ? 'http' : header ? 'tcp-send-proxy' : 'tcp',
+    kind: path !== undefined ? 'http' : header ? 'aws-header' : 'tcp',
     path,
     port,
     ssl: protocol === 'SSL' || protocol === 'HTTPS',

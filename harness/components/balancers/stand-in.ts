@@ -10,6 +10,8 @@ export interface BalancerChange {
   /** The backends it sends to, by name (an ELB's registered instances); none is allowed. */
   instances?: string[];
   healthCheck?: BalancerSpec['healthCheck'];
+  /** An NLB's preserve_client_ip.enabled. */
+  preserveClientIp?: boolean;
 }
 
 /** A backend as the balancer sees it. */
