@@ -3,7 +3,7 @@
 // (inside the container, through the engine's archive API), and the next
 // connection has them while established ones keep theirs, as on AWS.
 import { readFile } from 'node:fs/promises';
-import { parseSettings, type DataPlaneSettings } from './session/settings.ts';
+import { parseSettings, SettingsError, type DataPlaneSettings } from './session/settings.ts';
 
 export class SettingsFile {
   /** The problem said last, so a file that stays broken is reported once. */
@@ -17,7 +17,12 @@ export class SettingsFile {
 
   /** Reads the file: it must hold valid settings to start with (throws with why not). */
   static async open(path: string, onProblem: (problem: string) => void): Promise<SettingsFile> {
-    return new SettingsFile(path, parseSettings(await readFile(path, 'utf8')), onProblem);
+    const text = await readFile(path, 'utf8');
+    try {
+      return new SettingsFile(path, parseSettings(text), onProblem);
+    } catch (e) {
+      throw new SettingsError(`${path}: ${(e as Error).message}`);
+    }
   }
 
   /**

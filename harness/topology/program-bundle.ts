@@ -3,6 +3,7 @@ import { build } from 'esbuild';
 /** The programs the harness copies into containers, by their entry points. */
 const PROGRAMS = {
   probe: new URL('../probes/runner.ts', import.meta.url).pathname,
+  nlbDataPlane: new URL('../data-plane/program.ts', import.meta.url).pathname,
 } as const;
 
 export type ProgramName = keyof typeof PROGRAMS;
