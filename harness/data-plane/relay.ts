@@ -47,7 +47,8 @@ export interface ConnectionRecord extends SessionSummary {
  * reset on one side resetting the other. Listen on it as on any net.Server.
  */
 export function createRelay(options: RelayOptions): Server {
-  return createServer({ allowHalfOpen: true }, (client) => {
+  // Half-open: a FIN ends one direction only. No Nagle: a relay forwards each chunk as it comes.
+  return createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     accept(client, options);
   });
 }
@@ -127,7 +128,7 @@ function relay(client: Socket, start: SessionStart, options: RelayOptions): void
   const openUpstream = () => {
     open++;
     const { address: host, port } = options.upstream;
-    const socket = connect({ host, port, allowHalfOpen: true });
+    const socket = connect({ host, port, allowHalfOpen: true, noDelay: true });
     socket.on('connect', () => on({ kind: 'upstream-connected' }));
     socket.on('data', (bytes: Buffer) => on({ kind: 'upstream-data', bytes }));
     socket.on('end', () => on({ kind: 'upstream-end' }));
