@@ -2,8 +2,10 @@
 //
 // Bottom to top; a module imports only its own layer or lower ones. Type-only
 // imports count: a type belongs to the lowest layer that needs it.
-//   1 domain          pure: codec, capture reading, evidence, checks, report, small helpers
-//   2 infrastructure  Docker, AWS SDK and simulator, probes, lifecycle, folders; server
+//   1 domain          pure: codec, capture reading, evidence, checks, report, the NLB data
+//                     plane's session (what bytes go where), small helpers
+//   2 infrastructure  Docker, AWS SDK and simulator, probes, lifecycle, folders, the NLB data
+//                     plane's sockets and program; server
 //                     (proxyproof/server, bundled for users: the codec and node:net only)
 //   3 components      balancers, backends, clients, fronts (kinds.ts, types.ts)
 //   4 pipeline        targets, scenario schema and loader, run
@@ -15,11 +17,13 @@
 export const layers = {
   domain: [
     '^harness/(net|proxy-protocol|evidence|checks|report|types)/',
+    '^harness/data-plane/session/',
     '^harness/capture/(?!sidecar[.]ts$)',
     '^harness/(errors|exit-codes|xml|age|step-timing)[.]ts$',
   ],
   infrastructure: [
     '^harness/(topology|aws|probes|lifecycle|server)/',
+    '^harness/data-plane/(?!session/)',
     '^harness/capture/sidecar[.]ts$',
     '^harness/folders[.]ts$',
   ],

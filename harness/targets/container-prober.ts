@@ -2,7 +2,7 @@ import { GenericContainer, Wait } from 'testcontainers';
 import type { LocalStage, Prober } from '../components/types.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
 import { containerOutput, docker } from '../topology/docker.ts';
-import { probeBundle } from '../topology/probe-bundle.ts';
+import { programBundle } from '../topology/program-bundle.ts';
 
 const IN_CONTAINER = '/proxyproof-probe.cjs';
 
@@ -22,7 +22,7 @@ export function containerProber(stage: LocalStage): Prober {
       .withName(`${stage.prefix}-${name}`)
       .withLabels(stage.labels)
       .withNetworkMode(network.name)
-      .withCopyContentToContainer([{ content: await probeBundle(), target: IN_CONTAINER }])
+      .withCopyContentToContainer([{ content: await programBundle('probe'), target: IN_CONTAINER }])
       .withCommand(['node', IN_CONTAINER, JSON.stringify(request)])
       .withWaitStrategy(Wait.forOneShotStartup())
       .withStartupTimeout(120_000)

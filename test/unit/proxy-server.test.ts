@@ -18,6 +18,7 @@ import {
   type ProxyServerOptions,
 } from '../../harness/server/index.ts';
 import { TrustList } from '../../harness/server/trust.ts';
+import { within } from '../support/within.ts';
 
 // proxyproof/server on real sockets (127.0.0.1 and ::1): which connections are
 // served and with which client, which are refused and why, and that the bytes
@@ -47,19 +48,6 @@ function closeServer(server: ProxyServer): Promise<void> {
     if (server.listening) server.close(() => resolve());
     else resolve();
   });
-}
-
-/** Fails after `ms` instead of letting a test hang on an outcome that never comes. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The default application: reads everything until the client's end, then closes. */
