@@ -7,6 +7,7 @@ import { backendSees } from '../checks/backend-sees.ts';
 import { header } from '../checks/header.ts';
 import { healthCheckHeader } from '../checks/health-check-header.ts';
 import { refused } from '../checks/refused.ts';
+import { stalled } from '../checks/stalled.ts';
 import { tcpPeer } from '../checks/tcp-peer.ts';
 import { userHost } from '../checks/user-host.ts';
 import { container } from './backends/container.ts';
@@ -33,6 +34,7 @@ export const CHECKS = [
   abortedConnects,
   healthCheckHeader,
   tcpPeer,
+  stalled,
 ] as const;
 
 /** The module for a kind named in a (validated) scenario. */
@@ -64,4 +66,5 @@ export const CheckOptions = z.discriminatedUnion('kind', [
   abortedConnects.options,
   healthCheckHeader.options,
   tcpPeer.options,
+  stalled.options,
 ]);

@@ -52,6 +52,18 @@ export interface BalancerSpec {
    * (startHaproxy). IPv6 clients of IPv4 instances cannot keep theirs.
    */
   preserveClientIp?: boolean;
+  /**
+   * An NLB's data plane (harness/data-plane/) in front, on the listener port
+   * in the same namespace: HAProxy then listens for it on loopback
+   * `upstreamPort` (accept-proxy: it names each client) and writes no header
+   * of its own, since the data plane writes the NLB's when the NLB would.
+   * `proxyProtocol` still shapes the health checks' headers.
+   */
+  dataPlane?: {
+    upstreamPort: number;
+    /** proxy_protocol_v2.client_to_server.header_placement. */
+    headerPlacement: 'on_first_ack_with_payload' | 'on_first_ack';
+  };
   /** Listen on IPv6 and IPv4 (IPv4 clients then appear as ::ffff:a.b.c.d). */
   dualStack?: boolean;
   /** The servers; none is a valid config too (HAProxy then closes every connection at once). */
@@ -83,6 +95,7 @@ export function originsFromLog(output: string): Endpoint[] {
 }
 
 function proxyOptions(spec: BalancerSpec): string {
+  if (spec.dataPlane) return '';
   switch (spec.proxyProtocol) {
     case 'none':
       return '';
@@ -180,6 +193,13 @@ function destinationRule(spec: BalancerSpec): string[] {
   return [`  tcp-request session set-dst ${v6 ? `ipv6(${v6})` : `ipv4(${address})`}`];
 }
 
+/** Where the frontend listens: the listener port, or loopback behind a data plane. */
+function bindLine(spec: BalancerSpec): string {
+  if (spec.dataPlane) return `  bind 127.0.0.1:${spec.dataPlane.upstreamPort} accept-proxy`;
+  const address = spec.dualStack ? `:::${spec.listenerPort} v4v6` : `:${spec.listenerPort}`;
+  return `  bind ${address}${spec.acceptProxy ? ' accept-proxy' : ''}`;
+}
+
 /** Renders an HAProxy config that behaves like an ELB/NLB TCP listener. */
 export function renderHaproxyConfig(spec: BalancerSpec): string {
   const server = serverOptions(spec);
@@ -201,12 +221,12 @@ export function renderHaproxyConfig(spec: BalancerSpec): string {
     '  timeout server 120s',
     '',
     `frontend listener_${spec.listenerPort}`,
-    `  bind ${spec.dualStack ? ':::' : ':'}${spec.listenerPort}${spec.dualStack ? ' v4v6' : ''}${spec.acceptProxy ? ' accept-proxy' : ''}`,
+    bindLine(spec),
     // One line per session, at its end: the origin as this frontend saw it.
     `  log-format "${ORIGIN_LOG_TAG} %ci:%cp"`,
     ...destinationRule(spec),
     // The UNIQUE_ID TLV carries this; HAProxy sends none without a format.
-    ...(spec.v2Options?.includes('unique-id')
+    ...(spec.v2Options?.includes('unique-id') && !spec.dataPlane
       ? ['  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid']
       : []),
     `  default_backend ${backendName(spec.instancePort)}`,

@@ -44,9 +44,18 @@ test(
       'mariadb-my-cnf',
       'nginx-stream',
       'node-app',
+      'node-app-behind-nlb',
+      'node-app-nlb-on-first-ack',
     ]);
     for (const s of report.scenarios) {
       expect(s.components.backends.kind).toBe('container');
+      // Its passing is the stall: the server never answered behind the NLB.
+      if (s.id === 'node-app-behind-nlb') {
+        expect(s.connections.map((c) => [c.backend, c.error?.split(':')[0]])).toEqual(
+          s.connections.map(() => [null, 'CONNECTION_CLOSED']),
+        );
+        continue;
+      }
       for (const c of s.connections) {
         // The application's own report is the origin, and so is the header's source.
         expect(c.backend?.address).toBeDefined();
@@ -71,7 +80,10 @@ test(
       };
     };
     const { report } = await runAll({
-      scenarios: (await loadScenarios(EXAMPLES)).map(untrusting),
+      // The stalling example never delivers a header, so whom it trusts cannot show.
+      scenarios: (await loadScenarios(EXAMPLES))
+        .filter((s) => !s.checks.some((c) => c.kind === 'stalled'))
+        .map(untrusting),
       reportsDir: join(reports, 'untrusting'),
       signal: new AbortController().signal,
       events: quiet,

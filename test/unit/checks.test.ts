@@ -10,6 +10,7 @@ import type { BalancerConnection } from '../../harness/evidence/types.ts';
 import { judgeConnection, judgeScenario } from '../../harness/checks/judge.ts';
 import { refused } from '../../harness/checks/refused.ts';
 import { tcpPeer } from '../../harness/checks/tcp-peer.ts';
+import { stalled } from '../../harness/checks/stalled.ts';
 import type { Evidence, Observation } from '../../harness/evidence/types.ts';
 import type { z } from 'zod';
 
@@ -1345,5 +1346,44 @@ describe("client IP preservation: the backend's TCP peer is the client", () => {
     );
     expect(verdict.reasons[0]).toMatch(/preserve_client_ip\.enabled=false/);
     expect(verdict.reasons[0]).toMatch(/trust the clients' networks in proxy_protocol_networks/);
+  });
+});
+
+describe('a server that waits for the header stalls behind a balancer that holds it', () => {
+  const check = stalled.create(stalled.options.parse({ kind: 'stalled' }));
+  const silent: Observation = {
+    ...agreeing,
+    wire: null,
+    captured: null,
+    backend: null,
+    error: 'CONNECTION_CLOSED: the server closed the connection without a word',
+  };
+  const bare: BalancerConnection = {
+    instance: 'backend-1',
+    from: { address: '172.21.0.4', port: 40000 },
+    wire: null,
+    wireError: null,
+  };
+  const withOwn = (own: BalancerConnection[] | null): ScenarioFacts => ({
+    ...facts,
+    balancerConnections: own,
+    balancerAddress: '172.21.0.4',
+  });
+  const evidence = [{ ...silent, verdict: { ok: true, reasons: [] } }];
+
+  test('no word and no header: the expected stall, judged from both ends', () => {
+    expect(judgeConnection([check], silent)).toEqual({ ok: true, reasons: [] });
+    expect(onScenario(check, evidence, withOwn([bare]))).toEqual(PASS);
+  });
+
+  test('an answer, another error, or a header at the backend is not a stall', () => {
+    expect(onConnection(check, agreeing).problems[0]).toMatch(/the server answered/);
+    expect(onConnection(check, { ...silent, error: 'ECONNREFUSED: nope' }).problems[0]).toMatch(
+      /ended otherwise: ECONNREFUSED/,
+    );
+    expect(onScenario(check, evidence, withOwn([])).problems[0]).toMatch(
+      /hold 0 connection\(s\) from the balancer without a header, fewer than the 1 sessions/,
+    );
+    expect(onScenario(check, evidence, withOwn(null)).problems[0]).toMatch(/nothing is captured/);
   });
 });

@@ -15,6 +15,7 @@ import {
   type BalancerSpec,
 } from '../../topology/haproxy-config.ts';
 import type { LocalStage } from '../types.ts';
+import { dataPlaneSettings, startDataPlane } from './nlb-data-plane.ts';
 import type { BalancerChange, Haproxy } from './stand-in.ts';
 
 /**
@@ -116,6 +117,11 @@ export async function startHaproxy(
     vpcAddress = stage.balancerVpcAddress;
   }
   if (opts.transparent && opts.vpc) await routeThroughBalancer(stage, id, opts.backends);
+  const settings = dataPlaneSettings(spec);
+  const dataPlane =
+    spec.dataPlane && settings
+      ? await startDataPlane(stage, id, { ...spec, dataPlane: spec.dataPlane }, settings)
+      : null;
   const inspected = await client.container.inspect(client.container.getById(id));
   if (opts.vpc && inspected.NetworkSettings.Networks[stage.vpc.name]?.IPAddress !== vpcAddress)
     throw new Error(`${name} did not get ${vpcAddress} on the vpc network`);
@@ -140,8 +146,14 @@ export async function startHaproxy(
     };
     for (const n of named ?? [])
       if (!opts.backends.some((b) => b.name === n)) throw new Error(`no backend ${n}`);
+    // The data plane writes the headers: its settings change whether HAProxy's config does or not.
+    const wantedSettings = dataPlaneSettings(wanted);
+    if (dataPlane && wantedSettings) await dataPlane.configure(wantedSettings);
     const rendered = renderHaproxyConfig(wanted);
-    if (rendered === config) return;
+    if (rendered === config) {
+      current = wanted;
+      return;
+    }
     const before = await containerOutput(id);
     await started.copyContentToContainer([
       { content: rendered, target: '/etc/haproxy/haproxy.cfg' },

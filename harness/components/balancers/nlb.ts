@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { BalancerKind } from '../types.ts';
 import { balancerOptions, haproxySpec, startLocalBalancer } from './local-balancer.ts';
 import { setNlbProxyProtocolThroughApi } from './simulated-nlb.ts';
+import { HEADER_PLACEMENTS } from '../../data-plane/session/settings.ts';
+
+/** HAProxy's loopback frontend behind the data plane (beside its runtime API on 9101). */
+const DATA_PLANE_UPSTREAM_PORT = 9102;
 
 const options = z
   .object({
@@ -16,6 +20,14 @@ const options = z
      * instances cannot keep their address, so it has no effect for them.
      */
     preserveClientIp: z.boolean().optional(),
+    /**
+     * proxy_protocol_v2.client_to_server.header_placement: when the v2 header
+     * goes to the target. AWS's default (reported; only AWS support changes
+     * it) holds it until the client's first payload, so a server that waits
+     * for the header before it speaks first hangs; `on_first_ack` sends it at
+     * connect.
+     */
+    headerPlacement: z.enum(HEADER_PLACEMENTS).optional(),
   })
   .strict();
 
@@ -36,7 +48,15 @@ export const nlb: BalancerKind<typeof options> = {
     startLocalBalancer(
       stage,
       backends,
-      haproxySpec(o, { v2Options: o.v2Tlvs, preserveClientIp: o.preserveClientIp ?? true }),
+      haproxySpec(o, {
+        v2Options: o.v2Tlvs,
+        preserveClientIp: o.preserveClientIp ?? true,
+        // The data plane writes the header when an NLB would (harness/data-plane/).
+        dataPlane: {
+          upstreamPort: DATA_PLANE_UPSTREAM_PORT,
+          headerPlacement: o.headerPlacement ?? 'on_first_ack_with_payload',
+        },
+      }),
       { kind: 'nlb', healthCheck: o.healthCheck, transparent: true },
       (haproxy, on) => setNlbProxyProtocolThroughApi(haproxy, o.instancePort, on),
     ),
