@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parseAge } from '../../harness/age.ts';
 import type { AwsClients } from '../../harness/aws/clients.ts';
 import { classicElbApi } from '../../harness/aws/elb-simulator/classic-api.ts';
-import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
+import { API_ONLY, ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import type { QueryApi } from '../../harness/aws/elb-simulator/query-xml.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
 import { elbV2Api } from '../../harness/aws/elb-simulator/v2-api.ts';
@@ -26,6 +26,7 @@ import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-sim
 import { listPending, savePending } from '../../harness/aws/restore-journal.ts';
 import { sweepAws } from '../../harness/aws/sweep.ts';
 import { awsTarget, type AwsAccess } from '../../harness/targets/aws.ts';
+import { tcpBalancer } from '../support/classic-balancer.ts';
 import { local } from '../../harness/targets/local.ts';
 import { runScenarioGroup } from '../../harness/run/run-scenario.ts';
 import type { RunContext } from '../../harness/run/context.ts';
@@ -72,7 +73,7 @@ beforeEach(async () => {
   received = [];
   onClassicChange = () => undefined;
   onNlbChange = () => undefined;
-  elbState = new ElbState(() => onClassicChange());
+  elbState = new ElbState();
   elbV2State = new ElbV2State(REGION, () => onNlbChange());
   ({ server: api, endpoint } = await startQueryApi([
     logged(classicElbApi(elbState)),
@@ -161,18 +162,10 @@ const access = (env: Record<string, string>, clients = simulatorClients()): AwsA
 /** A TCP listener 3306 → `instancePort`, and each of `policies` (ProxyProtocol=`value`) created. */
 function classicElb(opts: { instancePort?: number; policies?: string[]; value?: string } = {}) {
   const instancePort = opts.instancePort ?? 3306;
-  elbState.createLoadBalancer(
-    LB,
-    [
-      {
-        Protocol: 'TCP',
-        LoadBalancerPort: 3306,
-        InstanceProtocol: 'TCP',
-        InstancePort: instancePort,
-      },
-    ],
-    'elb.proxyproof.local',
-  );
+  elbState.createLoadBalancer(tcpBalancer(LB, instancePort), {
+    ...API_ONLY,
+    apply: () => onClassicChange(),
+  });
   for (const name of opts.policies ?? []) createPolicy(LB, name, opts.value ?? 'true');
 }
 
@@ -548,11 +541,7 @@ describe('aws sweep', () => {
     const stale = 'proxyproof-20261120-000000-aaaa';
     const names = Array.from({ length: 401 }, (_, i) => `lb-${String(i + 1).padStart(3, '0')}`);
     for (const name of names) {
-      elbState.createLoadBalancer(
-        name,
-        [{ Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 }],
-        'elb.proxyproof.local',
-      );
+      elbState.createLoadBalancer(tcpBalancer(name));
     }
     createPolicy('lb-401', stale);
     elbState.setBackendServerPolicies('lb-401', 3306, [stale]);

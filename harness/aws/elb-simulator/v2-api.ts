@@ -1,15 +1,15 @@
 // The ELBv2 API's actions (2015-12-01) that an NLB PROXY-protocol check needs,
 // on an ElbV2State: Query parameters in, the result object out (the server
 // renders it as XML).
-import { portParam, type QueryApi, type QueryParams } from './query-xml.ts';
-import { ElbV2Error, missing } from './v2-error.ts';
+import { portParam, queryApi, type Action, type QueryApi, type QueryParams } from './query-xml.ts';
+import { missing } from './aws-error.ts';
+import { SUBNETS, VPC_ID } from './simulated-vpc.ts';
 import type { ElbV2State, NetworkLoadBalancer, TargetGroup, TcpListener } from './v2-model.ts';
 
 export const ELBV2_API_VERSION = '2015-12-01';
 
-/** The simulated VPC and zone every balancer and group sits in. */
-const VPC_ID = 'vpc-local';
-const ZONE = { ZoneName: 'local-a', SubnetId: 'subnet-local' };
+/** The simulated VPC's first zone, where the NLB sits. */
+const ZONE = SUBNETS[0];
 
 /** How AWS shows a network load balancer in DescribeLoadBalancers. */
 const loadBalancer = (lb: NetworkLoadBalancer) => ({
@@ -69,10 +69,8 @@ function required(q: QueryParams, name: string, member: string): string {
 
 const targetGroupArn = (q: QueryParams) => required(q, 'TargetGroupArn', 'targetGroupArn');
 
-type Action = (state: ElbV2State, q: QueryParams) => Record<string, unknown>;
-
 /** Each action: its result, or an ElbV2Error. */
-const ACTIONS: Record<string, Action> = {
+const ACTIONS: Record<string, Action<ElbV2State>> = {
   DescribeLoadBalancers: (state, q) => ({
     LoadBalancers: state
       .describeLoadBalancers(q.list('LoadBalancerArns'), q.list('Names'))
@@ -117,19 +115,5 @@ const ACTIONS: Record<string, Action> = {
 };
 
 /** The ELBv2 API on `state`, for the simulator's HTTP server. */
-export function elbV2Api(state: ElbV2State): QueryApi {
-  return {
-    version: ELBV2_API_VERSION,
-    perform: (action, q) => {
-      // Own keys only: "toString" is no action.
-      const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-      if (!act)
-        throw new ElbV2Error(
-          'InvalidAction',
-          `The action ${action} is not valid for this web service.`,
-        );
-      return act(state, q);
-    },
-    applied: () => state.applied(),
-  };
-}
+export const elbV2Api = (state: ElbV2State): QueryApi =>
+  queryApi(ELBV2_API_VERSION, ACTIONS, state);

@@ -1,7 +1,8 @@
 // The attributes of a Network Load Balancer's TCP target group (instance
 // targets): the set and defaults DescribeTargetGroupAttributes lists, and the
 // checks ModifyTargetGroupAttributes makes before it changes anything. Pure.
-import { ElbV2Error, missing } from './v2-error.ts';
+import { missing } from './aws-error.ts';
+import { ElbV2Error } from './v2-error.ts';
 
 export interface Attribute {
   Key: string;

@@ -3,10 +3,8 @@
 // and attributes. Pure: no I/O; v2-api.ts turns requests into these calls.
 import { randomBytes } from 'node:crypto';
 import { checkAttributeChanges, defaultAttributes } from './v2-attributes.ts';
+import { ACCOUNT_ID } from './simulated-vpc.ts';
 import { ElbV2Error } from './v2-error.ts';
-
-/** The account every simulated ARN names (AWS's documentation account). */
-export const ACCOUNT_ID = '123456789012';
 
 export interface NetworkLoadBalancer {
   LoadBalancerArn: string;
