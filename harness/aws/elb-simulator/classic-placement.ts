@@ -26,20 +26,14 @@ export interface PlacementRequest {
 /** A security group id as EC2 makes them: sg- and 8 or 17 hex digits. */
 const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
-/** The subnets a request names, or AWS's errors for subnets not in the VPC or two in one zone. */
+/** The subnets a request names; AWS's error for one not in the VPC (its VPC has one subnet per zone). */
 function subnetsNamed(ids: string[]): (typeof SUBNETS)[number][] {
-  const subnets = ids.map((id) => {
+  return [...new Set(ids)].map((id) => {
     const subnet = SUBNETS.find((s) => s.SubnetId === id);
     if (!subnet)
       throw new AwsError('SubnetNotFound', 'One or more of the specified subnets do not exist.');
     return subnet;
   });
-  if (new Set(subnets.map((s) => s.ZoneName)).size < subnets.length)
-    throw new AwsError(
-      'InvalidConfigurationRequest',
-      'A load balancer cannot be attached to multiple subnets in the same Availability Zone.',
-    );
-  return subnets;
 }
 
 /** The default subnet of each zone a request names; AWS's words for a zone it has none in. */
