@@ -21,7 +21,7 @@ import { API_ONLY, ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import type { QueryApi } from '../../harness/aws/elb-simulator/query-xml.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
 import { elbV2Api } from '../../harness/aws/elb-simulator/v2-api.ts';
-import { ElbV2State } from '../../harness/aws/elb-simulator/v2-model.ts';
+import { ElbV2State, NOTHING_DRIVEN } from '../../harness/aws/elb-simulator/v2-model.ts';
 import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { listPending, savePending } from '../../harness/aws/restore-journal.ts';
 import { sweepAws } from '../../harness/aws/sweep.ts';
@@ -74,7 +74,7 @@ beforeEach(async () => {
   onClassicChange = () => undefined;
   onNlbChange = () => undefined;
   elbState = new ElbState();
-  elbV2State = new ElbV2State(REGION, () => onNlbChange());
+  elbV2State = new ElbV2State(REGION);
   ({ server: api, endpoint } = await startQueryApi([
     logged(classicElbApi(elbState)),
     logged(elbV2Api(elbV2State)),
@@ -375,7 +375,10 @@ describe('Classic ELB provider', () => {
 
 /** An NLB's target group in the simulator, with proxy_protocol_v2.enabled as given. */
 function nlbTargetGroup(name = 'db', proxyProtocolV2 = false): string {
-  const tg = elbV2State.createTargetGroup(name, 3306);
+  const tg = elbV2State.createTargetGroup(name, 3306, {
+    ...NOTHING_DRIVEN,
+    apply: () => onNlbChange(),
+  });
   if (proxyProtocolV2)
     elbV2State.modifyTargetGroupAttributes(tg.TargetGroupArn, [{ Key: PROXY_V2, Value: 'true' }]);
   return tg.TargetGroupArn;
@@ -385,6 +388,10 @@ const attribute = (arn: string) => elbV2State.targetGroup(arn).Attributes.get(PR
 describe('NLB provider', () => {
   test('proxy_protocol_v2.enabled is true while clients connect, and false again after', async () => {
     const arn = nlbTargetGroup();
+    // Client IP preservation off: nothing to warn of.
+    elbV2State.modifyTargetGroupAttributes(arn, [
+      { Key: 'preserve_client_ip.enabled', Value: 'false' },
+    ]);
     atConnect = () => attribute(arn);
     const r = await runAwsScenario(scenario('nlb'), ctx(), access(nlbEnv(arn)));
     expect(seenAtConnect).toEqual(['true']);
@@ -413,11 +420,8 @@ describe('NLB provider', () => {
     expect(r.warnings.join()).toMatch(/was already true before this run/);
   });
 
-  test('client IP preservation on: a warning that the backends must trust the clients too', async () => {
+  test("client IP preservation on (an instance group's default): a warning that the backends must trust the clients too", async () => {
     const arn = nlbTargetGroup();
-    // The simulator refuses to turn it on through the API (HAProxy cannot
-    // preserve client IPs), so the group is set so as if created that way.
-    elbV2State.targetGroup(arn).Attributes.set('preserve_client_ip.enabled', 'true');
     const r = await runAwsScenario(scenario('nlb'), ctx(), access(nlbEnv(arn)));
     expect(r.warnings.join()).toMatch(/preserve_client_ip.enabled is true/);
   });

@@ -69,6 +69,17 @@ function required(q: QueryParams, name: string, member: string): string {
 
 const targetGroupArn = (q: QueryParams) => required(q, 'TargetGroupArn', 'targetGroupArn');
 
+/** `Targets.member.N.Id/Port`; Register and Deregister need at least one. */
+function targets(q: QueryParams, needed: boolean) {
+  const given = q.records('Targets', ['Id', 'Port']).map((t, i) => {
+    if (t.Id === undefined) throw missing(`targets.${i + 1}.member.id`);
+    const member = `targets.${i + 1}.member.port`;
+    return { Id: t.Id, Port: t.Port === undefined ? undefined : portParam(t.Port, member) };
+  });
+  if (needed && given.length === 0) throw missing('targets');
+  return given;
+}
+
 /** Each action: its result, or an ElbV2Error. */
 const ACTIONS: Record<string, Action<ElbV2State>> = {
   DescribeLoadBalancers: (state, q) => ({
@@ -101,16 +112,18 @@ const ACTIONS: Record<string, Action<ElbV2State>> = {
       ),
     ),
   }),
-  DescribeTargetHealth: (state, q) => {
-    const targets = q.records('Targets', ['Id', 'Port']).map((t, i) => {
-      if (t.Id === undefined) throw missing(`targets.${i + 1}.member.id`);
-      return { Id: t.Id, Port: t.Port === undefined ? undefined : portParam(t.Port, 'Port') };
-    });
-    return {
-      TargetHealthDescriptions: state
-        .describeTargetHealth(targetGroupArn(q), targets)
-        .map((h) => ({ ...h, HealthCheckPort: String(h.Target.Port) })),
-    };
+  DescribeTargetHealth: async (state, q) => ({
+    TargetHealthDescriptions: (
+      await state.describeTargetHealth(targetGroupArn(q), targets(q, false))
+    ).map((h) => ({ ...h, HealthCheckPort: String(h.Target.Port) })),
+  }),
+  RegisterTargets: (state, q) => {
+    state.registerTargets(targetGroupArn(q), targets(q, true));
+    return {};
+  },
+  DeregisterTargets: (state, q) => {
+    state.deregisterTargets(targetGroupArn(q), targets(q, true));
+    return {};
   },
 };
 
