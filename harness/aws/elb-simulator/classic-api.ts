@@ -3,6 +3,7 @@
 import { parseListener } from './classic-listeners.ts';
 import { policyTypes } from './classic-policies.ts';
 import { checkTags } from './classic-tags.ts';
+import { HOSTED_ZONE_ID } from './simulated-vpc.ts';
 import { AwsError, ElbState, shownHealthCheck, type LoadBalancer } from './model.ts';
 import {
   queryApi,
@@ -14,9 +15,6 @@ import {
 } from './query-xml.ts';
 
 export const ELB_API_VERSION = '2012-06-01';
-
-/** The Route 53 zone of the simulator's DNS names (its own zone, not one of AWS's). */
-const HOSTED_ZONE_ID = 'Z0PROXYPROOFLOCAL';
 
 const instances = (ids: string[]) => ids.map((InstanceId) => ({ InstanceId }));
 

@@ -3,18 +3,19 @@
 // renders it as XML).
 import { portParam, queryApi, type Action, type QueryApi, type QueryParams } from './query-xml.ts';
 import { missing } from './aws-error.ts';
-import { SUBNETS, VPC_ID } from './simulated-vpc.ts';
+import { HOSTED_ZONE_ID, SUBNETS, VPC_ID } from './simulated-vpc.ts';
 import type { ElbV2State, NetworkLoadBalancer, TargetGroup, TcpListener } from './v2-model.ts';
 
 export const ELBV2_API_VERSION = '2015-12-01';
 
-/** The simulated VPC's first zone, where the NLB sits. */
-const ZONE = SUBNETS[0];
+/** The simulated VPC's first zone, where the NLB sits (with no Elastic IP: no addresses to list). */
+const ZONE = { ...SUBNETS[0], LoadBalancerAddresses: [] };
 
 /** How AWS shows a network load balancer in DescribeLoadBalancers. */
 const loadBalancer = (lb: NetworkLoadBalancer) => ({
   LoadBalancerArn: lb.LoadBalancerArn,
   DNSName: lb.DNSName,
+  CanonicalHostedZoneId: HOSTED_ZONE_ID,
   CreatedTime: lb.CreatedTime,
   LoadBalancerName: lb.LoadBalancerName,
   Scheme: 'internet-facing',
@@ -34,7 +35,10 @@ const listener = (l: TcpListener) => ({
     {
       Type: 'forward',
       TargetGroupArn: l.TargetGroupArn,
-      ForwardConfig: { TargetGroups: [{ TargetGroupArn: l.TargetGroupArn, Weight: 1 }] },
+      ForwardConfig: {
+        TargetGroups: [{ TargetGroupArn: l.TargetGroupArn, Weight: 1 }],
+        TargetGroupStickinessConfig: { Enabled: false },
+      },
     },
   ],
 });
