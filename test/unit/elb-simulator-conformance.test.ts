@@ -13,14 +13,15 @@ import { localNlb, type LocalNlb } from '../../harness/components/balancers/simu
 import type { BackendState } from '../../harness/components/balancers/stand-in.ts';
 
 // The simulator against the botocore service models the aws CLI itself uses
-// (Debian's awscli; CI installs it, so a missing model fails here rather than
-// skips). For every action the simulator implements: (a) a valid call through
+// (Debian's awscli, which .ci/run installs; PROXYPROOF_BOTOCORE_DATA names
+// another botocore data folder). A missing model fails here rather than skips. For every action the simulator implements: (a) a valid call through
 // the AWS SDK returns every output member a VPC balancer has on AWS, but the
 // few listed in ABSENT with why; (b) every error the model lists for the
 // action is provoked by a request in ERRORS and comes back with the model's
 // code and HTTP status, or is marked not reachable with why.
 
-const BOTOCORE = '/usr/lib/python3/dist-packages/awscli/botocore/data';
+const BOTOCORE =
+  process.env.PROXYPROOF_BOTOCORE_DATA || '/usr/lib/python3/dist-packages/awscli/botocore/data';
 
 interface ShapeRef {
   shape: string;
