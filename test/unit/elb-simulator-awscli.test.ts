@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { awsElb, hasAwsCli } from '../support/aws-cli.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
+import { PREDEFINED_POLICIES } from '../support/aws-documented.ts';
 import { tcpBalancer } from '../support/classic-balancer.ts';
 
 const CERTIFICATE = 'arn:aws:iam::123456789012:server-certificate/my-server-cert';
@@ -145,19 +146,7 @@ function cliSimulator(...names: string[]) {
       '--query',
       'PolicyDescriptions[?PolicyTypeName==`SSLNegotiationPolicyType`].{PolicyName:PolicyName}',
     )) as unknown as { PolicyName: string }[];
-    expect(out.map((p) => p.PolicyName)).toEqual([
-      'ELBSecurityPolicy-2016-08',
-      'ELBSecurityPolicy-TLS-1-2-2017-01',
-      'ELBSecurityPolicy-TLS-1-1-2017-01',
-      'ELBSecurityPolicy-2015-05',
-      'ELBSecurityPolicy-2015-03',
-      'ELBSecurityPolicy-2015-02',
-      'ELBSecurityPolicy-2014-10',
-      'ELBSecurityPolicy-2014-01',
-      'ELBSecurityPolicy-2011-08',
-      'ELBSample-ELBDefaultCipherPolicy',
-      'ELBSample-OpenSSLDefaultCipherPolicy',
-    ]);
+    expect(out.map((p) => p.PolicyName)).toEqual(PREDEFINED_POLICIES);
   }, 60_000);
 
   test("ssl-config-update's HTTPS steps: a predefined policy by reference on port 443, then off", async () => {

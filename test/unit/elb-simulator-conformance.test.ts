@@ -328,10 +328,30 @@ const newLb = (extra: Record<string, string> = {}) => ({
   ...tcp('Listeners'),
   ...extra,
 });
+/** Set...Policies' parameters: a balancer, its port, the policy names (none is a bare PolicyNames=). */
+const policiesOn = (port: Record<string, string>, names: string[], LoadBalancerName = lb) => ({
+  LoadBalancerName,
+  ...port,
+  ...(names.length === 0
+    ? { PolicyNames: '' }
+    : Object.fromEntries(names.map((n, i) => [`PolicyNames.member.${i + 1}`, n]))),
+});
 const tg = (sim: Simulator) => sim.nlb.targetGroup.TargetGroupArn;
 const UNKNOWN_TG = `arn:aws:elasticloadbalancing:${REGION}:123456789012:targetgroup/none/0123456789abcdef`;
 const UNKNOWN_LB = `arn:aws:elasticloadbalancing:${REGION}:123456789012:loadbalancer/net/none/0123456789abcdef`;
 const QUOTA = 'quotas are per account and adjustable; the simulator sets none';
+
+/** RegisterInstancesWithLoadBalancer's and DeregisterInstancesFromLoadBalancer's errors. */
+const INSTANCE_ERRORS: Record<string, Provoke> = {
+  AccessPointNotFoundException: () => ({
+    LoadBalancerName: 'gone',
+    'Instances.member.1.InstanceId': 'backend-1',
+  }),
+  InvalidEndPointException: () => ({
+    LoadBalancerName: lb,
+    'Instances.member.1.InstanceId': 'i-0123456789abcdef0',
+  }),
+};
 
 /** Per implemented action, each error its model lists: a request that provokes it, or why none can. */
 const ERRORS: Record<Api, Record<string, Record<string, Provoke>>> = {
@@ -430,22 +450,10 @@ const ERRORS: Record<Api, Record<string, Record<string, Provoke>>> = {
       AccessPointNotFoundException: () => ({ LoadBalancerName: 'gone', PolicyName: 'pp' }),
       InvalidConfigurationRequestException: () => ({ LoadBalancerName: lb, PolicyName: 'pp' }),
     },
-    DeregisterInstancesFromLoadBalancer: {
-      AccessPointNotFoundException: () => ({
-        LoadBalancerName: 'gone',
-        'Instances.member.1.InstanceId': 'backend-1',
-      }),
-      InvalidEndPointException: () => ({
-        LoadBalancerName: lb,
-        'Instances.member.1.InstanceId': 'i-0123456789abcdef0',
-      }),
-    },
+    DeregisterInstancesFromLoadBalancer: INSTANCE_ERRORS,
     DescribeInstanceHealth: {
       AccessPointNotFoundException: () => ({ LoadBalancerName: 'gone' }),
-      InvalidEndPointException: () => ({
-        LoadBalancerName: lb,
-        'Instances.member.1.InstanceId': 'i-0123456789abcdef0',
-      }),
+      InvalidEndPointException: INSTANCE_ERRORS.InvalidEndPointException!,
     },
     DescribeLoadBalancerPolicies: {
       AccessPointNotFoundException: () => ({ LoadBalancerName: 'gone' }),
@@ -464,16 +472,7 @@ const ERRORS: Record<Api, Record<string, Record<string, Provoke>>> = {
     DescribeTags: {
       AccessPointNotFoundException: () => ({ 'LoadBalancerNames.member.1': 'gone' }),
     },
-    RegisterInstancesWithLoadBalancer: {
-      AccessPointNotFoundException: () => ({
-        LoadBalancerName: 'gone',
-        'Instances.member.1.InstanceId': 'backend-1',
-      }),
-      InvalidEndPointException: () => ({
-        LoadBalancerName: lb,
-        'Instances.member.1.InstanceId': 'i-0123456789abcdef0',
-      }),
-    },
+    RegisterInstancesWithLoadBalancer: INSTANCE_ERRORS,
     ConfigureHealthCheck: {
       AccessPointNotFoundException: () => ({
         LoadBalancerName: 'gone',
@@ -485,43 +484,15 @@ const ERRORS: Record<Api, Record<string, Record<string, Provoke>>> = {
       }),
     },
     SetLoadBalancerPoliciesForBackendServer: {
-      AccessPointNotFoundException: () => ({
-        LoadBalancerName: 'gone',
-        InstancePort: '3306',
-        PolicyNames: '',
-      }),
-      PolicyNotFoundException: () => ({
-        LoadBalancerName: lb,
-        InstancePort: '3306',
-        'PolicyNames.member.1': 'nope',
-      }),
-      InvalidConfigurationRequestException: () => ({
-        LoadBalancerName: lb,
-        InstancePort: '3306',
-        'PolicyNames.member.1': 'tls',
-      }),
+      AccessPointNotFoundException: () => policiesOn({ InstancePort: '3306' }, [], 'gone'),
+      PolicyNotFoundException: () => policiesOn({ InstancePort: '3306' }, ['nope']),
+      InvalidConfigurationRequestException: () => policiesOn({ InstancePort: '3306' }, ['tls']),
     },
     SetLoadBalancerPoliciesOfListener: {
-      AccessPointNotFoundException: () => ({
-        LoadBalancerName: 'gone',
-        LoadBalancerPort: '3306',
-        PolicyNames: '',
-      }),
-      PolicyNotFoundException: () => ({
-        LoadBalancerName: lb,
-        LoadBalancerPort: '3306',
-        'PolicyNames.member.1': 'nope',
-      }),
-      ListenerNotFoundException: () => ({
-        LoadBalancerName: lb,
-        LoadBalancerPort: '80',
-        PolicyNames: '',
-      }),
-      InvalidConfigurationRequestException: () => ({
-        LoadBalancerName: lb,
-        LoadBalancerPort: '3306',
-        'PolicyNames.member.1': 'pp',
-      }),
+      AccessPointNotFoundException: () => policiesOn({ LoadBalancerPort: '3306' }, [], 'gone'),
+      PolicyNotFoundException: () => policiesOn({ LoadBalancerPort: '3306' }, ['nope']),
+      ListenerNotFoundException: () => policiesOn({ LoadBalancerPort: '80' }, []),
+      InvalidConfigurationRequestException: () => policiesOn({ LoadBalancerPort: '3306' }, ['pp']),
     },
   },
   v2: {
@@ -566,7 +537,7 @@ const ERRORS: Record<Api, Record<string, Record<string, Provoke>>> = {
         // A group whose driver cannot see its targets.
         TargetGroupArn: sim.nlb.state.createTargetGroup('blind', 3306, {
           ...NOTHING_DRIVEN,
-          targetHealth: () => Promise.reject(new Error('the engine did not answer')),
+          health: () => Promise.reject(new Error('the engine did not answer')),
         }).TargetGroupArn,
       }),
     },

@@ -9,6 +9,7 @@ import {
   SetLoadBalancerPoliciesOfListenerCommand,
   type PolicyAttribute,
 } from '@aws-sdk/client-elastic-load-balancing';
+import { PREDEFINED_POLICIES } from '../support/aws-documented.ts';
 import { classicSimulator, refused } from '../support/classic-simulator.ts';
 
 // Classic ELB policies through the real SDK against the simulator. Expected
@@ -284,19 +285,7 @@ describe("DescribeLoadBalancerPolicies: a balancer's own policies, or AWS's samp
   test("without a balancer: AWS's predefined policies, in ssl-config-update's order", async () => {
     const all = await describePolicies();
     expect(all.map((p) => [p.PolicyName, p.PolicyTypeName])).toEqual(
-      [
-        'ELBSecurityPolicy-2016-08',
-        'ELBSecurityPolicy-TLS-1-2-2017-01',
-        'ELBSecurityPolicy-TLS-1-1-2017-01',
-        'ELBSecurityPolicy-2015-05',
-        'ELBSecurityPolicy-2015-03',
-        'ELBSecurityPolicy-2015-02',
-        'ELBSecurityPolicy-2014-10',
-        'ELBSecurityPolicy-2014-01',
-        'ELBSecurityPolicy-2011-08',
-        'ELBSample-ELBDefaultCipherPolicy',
-        'ELBSample-OpenSSLDefaultCipherPolicy',
-      ].map((name) => [name, 'SSLNegotiationPolicyType']),
+      PREDEFINED_POLICIES.map((name) => [name, 'SSLNegotiationPolicyType']),
     );
   });
 

@@ -33,33 +33,30 @@ const proxyV2 = (out: Record<string, unknown>) =>
     ({ server, endpoint } = await startQueryApi([elbV2Api(nlb.state)]));
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const modify = (attribute: string) =>
+    awsElbv2(
+      endpoint,
+      'modify-target-group-attributes',
+      '--target-group-arn',
+      nlb.targetGroup.TargetGroupArn,
+      '--attributes',
+      attribute,
+    );
 
   test('describe, modify proxy_protocol_v2.enabled=true, describe again; a bad value is refused', async () => {
     const tg = ['--target-group-arn', nlb.targetGroup.TargetGroupArn];
     expect(proxyV2(await awsElbv2(endpoint, 'describe-target-group-attributes', ...tg))).toBe(
       'false',
     );
-    const on = await awsElbv2(
-      endpoint,
-      'modify-target-group-attributes',
-      ...tg,
-      '--attributes',
-      'Key=proxy_protocol_v2.enabled,Value=true',
-    );
+    const on = await modify('Key=proxy_protocol_v2.enabled,Value=true');
     expect(proxyV2(on)).toBe('true');
     expect(reloads).toEqual(['v2']);
     expect(proxyV2(await awsElbv2(endpoint, 'describe-target-group-attributes', ...tg))).toBe(
       'true',
     );
-    await expect(
-      awsElbv2(
-        endpoint,
-        'modify-target-group-attributes',
-        ...tg,
-        '--attributes',
-        'Key=proxy_protocol_v2.enabled,Value=maybe',
-      ),
-    ).rejects.toMatchObject({ stderr: expect.stringContaining('(ValidationError)') });
+    await expect(modify('Key=proxy_protocol_v2.enabled,Value=maybe')).rejects.toMatchObject({
+      stderr: expect.stringContaining('(ValidationError)'),
+    });
   }, 60_000);
 
   test("targets: an unknown instance is InvalidTarget; health as the stand-in sees it; header placement is AWS Support's", async () => {
@@ -79,13 +76,7 @@ const proxyV2 = (out: Record<string, unknown>) =>
       },
     ]);
     await expect(
-      awsElbv2(
-        endpoint,
-        'modify-target-group-attributes',
-        ...tg,
-        '--attributes',
-        'Key=proxy_protocol_v2.client_to_server.header_placement,Value=on_first_ack',
-      ),
+      modify('Key=proxy_protocol_v2.client_to_server.header_placement,Value=on_first_ack'),
     ).rejects.toMatchObject({ stderr: expect.stringContaining('(ValidationError)') });
     const attributes = (await awsElbv2(
       endpoint,

@@ -54,6 +54,9 @@ const SHA1 = [
   'AES256-SHA',
 ];
 
+/** The DHE ciphers only 2015-03 and 2015-02 enable. */
+const DHE = ['DHE-RSA-AES128-SHA', 'DHE-DSS-AES128-SHA'];
+
 const SERVER_ORDER = 'Server-Defined-Cipher-Order';
 
 /** In the order AWS lists them (ssl-config-update's example output). */
@@ -76,26 +79,11 @@ export const SAMPLE_POLICIES: readonly SamplePolicy[] = [
   },
   {
     PolicyName: 'ELBSecurityPolicy-2015-03',
-    enables: [
-      ...TLS_1,
-      SERVER_ORDER,
-      ...GCM_AND_SHA2,
-      ...SHA1,
-      'DHE-RSA-AES128-SHA',
-      'DHE-DSS-AES128-SHA',
-      'DES-CBC3-SHA',
-    ],
+    enables: [...TLS_1, SERVER_ORDER, ...GCM_AND_SHA2, ...SHA1, ...DHE, 'DES-CBC3-SHA'],
   },
   {
     PolicyName: 'ELBSecurityPolicy-2015-02',
-    enables: [
-      ...TLS_1,
-      SERVER_ORDER,
-      ...GCM_AND_SHA2,
-      ...SHA1,
-      'DHE-RSA-AES128-SHA',
-      'DHE-DSS-AES128-SHA',
-    ],
+    enables: [...TLS_1, SERVER_ORDER, ...GCM_AND_SHA2, ...SHA1, ...DHE],
   },
   { PolicyName: 'ELBSecurityPolicy-2014-10', recorded: [] },
   { PolicyName: 'ELBSecurityPolicy-2014-01', recorded: [] },

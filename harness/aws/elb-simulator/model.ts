@@ -4,7 +4,7 @@
 // requests into these calls, and each load balancer reaches whatever it
 // drives through its own driver.
 import { AwsError } from './aws-error.ts';
-import type { BackendHealth } from './backend-health.ts';
+import { apiOnly, type Driver } from './driver.ts';
 import { checkPlacement, checkPolicy, policyNotFound, samplePolicies } from './classic-policies.ts';
 import type { Policy } from './classic-policy-types.ts';
 import { withListeners, type Listener } from './classic-listeners.ts';
@@ -43,18 +43,10 @@ export interface LoadBalancer extends Placement {
 }
 
 /** What one load balancer drives: its changes applied there, its instances as it sees them. */
-export interface BalancerDriver {
-  /** Makes what it drives match the balancer as it now is (an HAProxy reload); replies wait for it. */
-  apply(lb: LoadBalancer): void | Promise<void>;
-  /** How it sees each of these registered instances, in their order. */
-  instanceHealth(instanceIds: string[]): BackendHealth[] | Promise<BackendHealth[]>;
-}
+export type BalancerDriver = Driver<LoadBalancer>;
 
-/** A balancer that exists only in the API: it drives nothing, so no check ever reaches its instances. */
-export const API_ONLY: BalancerDriver = {
-  apply: () => undefined,
-  instanceHealth: (ids) => ids.map((): BackendHealth => 'unchecked'),
-};
+/** A load balancer that exists only in the API. */
+export const API_ONLY: BalancerDriver = apiOnly();
 
 /** The health check DescribeLoadBalancers shows: AWS's default is TCP on the first listener's instance port. */
 export const shownHealthCheck = (lb: LoadBalancer): HealthCheck =>
@@ -219,7 +211,7 @@ export class ElbState {
     const lb = this.get(name);
     const asked = instanceIds.length > 0 ? this.existing(instanceIds) : [...lb.Instances];
     const registered = asked.filter((id) => lb.Instances.includes(id));
-    const seen = await lb.driver.instanceHealth(registered);
+    const seen = await lb.driver.health(registered);
     return asked.map((id) =>
       instanceState(
         id,

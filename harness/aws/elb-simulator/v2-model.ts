@@ -2,7 +2,7 @@
 // balancers, their TCP listeners, TCP target groups with registered targets
 // and attributes. Pure: no I/O; v2-api.ts turns requests into these calls.
 import { randomBytes } from 'node:crypto';
-import type { BackendHealth } from './backend-health.ts';
+import { apiOnly, type Driver } from './driver.ts';
 import { checkAttributeChanges, defaultAttributes } from './v2-attributes.ts';
 import { ACCOUNT_ID } from './simulated-vpc.ts';
 import { ElbV2Error } from './v2-error.ts';
@@ -41,19 +41,11 @@ export interface TargetGroup {
   readonly driver: TargetGroupDriver;
 }
 
-/** What one target group drives: its changes applied there, its targets as it sees them. */
-export interface TargetGroupDriver {
-  /** Makes what it drives match the group as it now is (an HAProxy reload); replies wait for it. */
-  apply(tg: TargetGroup): void | Promise<void>;
-  /** How it sees each of these registered targets' instances, in their order. */
-  targetHealth(ids: string[]): BackendHealth[] | Promise<BackendHealth[]>;
-}
+/** What one target group drives: its changes applied there, its targets' instances as it sees them. */
+export type TargetGroupDriver = Driver<TargetGroup>;
 
-/** A group that exists only in the API: it drives nothing, so no check ever reaches its targets. */
-export const NOTHING_DRIVEN: TargetGroupDriver = {
-  apply: () => undefined,
-  targetHealth: (ids) => ids.map((): BackendHealth => 'unchecked'),
-};
+/** A target group that exists only in the API. */
+export const NOTHING_DRIVEN: TargetGroupDriver = apiOnly();
 
 export interface TargetHealth {
   Target: Target;
@@ -325,14 +317,12 @@ export class ElbV2State {
     const registered = asked.filter((t) =>
       tg.Targets.some((r) => r.Id === t.Id && r.Port === t.Port),
     );
-    const seen = await Promise.resolve(tg.driver.targetHealth(registered.map((t) => t.Id))).catch(
-      () => {
-        throw new ElbV2Error(
-          'HealthUnavailable',
-          'The health of the specified targets could not be retrieved due to an internal error.',
-        );
-      },
-    );
+    const seen = await Promise.resolve(tg.driver.health(registered.map((t) => t.Id))).catch(() => {
+      throw new ElbV2Error(
+        'HealthUnavailable',
+        'The health of the specified targets could not be retrieved due to an internal error.',
+      );
+    });
     return asked.map((Target) => {
       const i = registered.indexOf(Target);
       return {

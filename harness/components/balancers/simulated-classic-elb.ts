@@ -26,7 +26,7 @@ export type ElbTopology = Pick<Haproxy, 'reconfigure' | 'backends' | 'backendSta
 export function haproxyDriver(topology: ElbTopology, instancePort: number): BalancerDriver {
   return {
     apply: (lb) => topology.reconfigure(balancerChange(lb, instancePort)),
-    instanceHealth: (ids) => backendsHealth(topology, ids),
+    health: (ids) => backendsHealth(topology, ids),
   };
 }
 

@@ -35,7 +35,7 @@ function haproxyTargetGroup(topology: NlbTopology): TargetGroupDriver {
         preserveClientIp: attributeOn(tg, 'preserve_client_ip.enabled'),
         instances: [...new Set(tg.Targets.map((t) => t.Id))],
       }),
-    targetHealth: (ids) => backendsHealth(topology, ids),
+    health: (ids) => backendsHealth(topology, ids),
   };
 }
 
