@@ -4,7 +4,7 @@
 import { AwsError, missing } from './aws-error.ts';
 import { portParam } from './query-xml.ts';
 
-export const LISTENER_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'SSL'] as const;
+const LISTENER_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'SSL'] as const;
 export type ListenerProtocol = (typeof LISTENER_PROTOCOLS)[number];
 
 export interface Listener {

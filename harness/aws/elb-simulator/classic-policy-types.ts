@@ -92,7 +92,7 @@ const SSL_CIPHERS = [
 export const SERVER_ORDER = 'Server-Defined-Cipher-Order';
 
 /** The predefined security policy a custom one starts from (ssl-config-update). */
-export const REFERENCE_POLICY = 'Reference-Security-Policy';
+const REFERENCE_POLICY = 'Reference-Security-Policy';
 
 /** Every type, in the order the aws CLI's example lists them. */
 export const POLICY_TYPES: readonly PolicyTypeDescription[] = [

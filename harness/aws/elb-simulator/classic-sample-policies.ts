@@ -9,7 +9,7 @@
 // policies showed then. The 2014-10, 2014-01 and 2011-08 policies' settings
 // are not established: they are described with no attributes.
 
-import type { PolicyAttribute } from './classic-policy-types.ts';
+import { SERVER_ORDER, type PolicyAttribute } from './classic-policy-types.ts';
 
 export type SamplePolicy = {
   PolicyName: string;
@@ -56,8 +56,6 @@ const SHA1 = [
 
 /** The DHE ciphers only 2015-03 and 2015-02 enable. */
 const DHE = ['DHE-RSA-AES128-SHA', 'DHE-DSS-AES128-SHA'];
-
-const SERVER_ORDER = 'Server-Defined-Cipher-Order';
 
 /** In the order AWS lists them (ssl-config-update's example output). */
 export const SAMPLE_POLICIES: readonly SamplePolicy[] = [
