@@ -17,15 +17,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parseAge } from '../../harness/age.ts';
 import type { AwsClients } from '../../harness/aws/clients.ts';
 import { classicElbApi } from '../../harness/aws/elb-simulator/classic-api.ts';
-import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
+import { API_ONLY, ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import type { QueryApi } from '../../harness/aws/elb-simulator/query-xml.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
 import { elbV2Api } from '../../harness/aws/elb-simulator/v2-api.ts';
-import { ElbV2State } from '../../harness/aws/elb-simulator/v2-model.ts';
+import { ElbV2State, NOTHING_DRIVEN } from '../../harness/aws/elb-simulator/v2-model.ts';
 import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { listPending, savePending } from '../../harness/aws/restore-journal.ts';
 import { sweepAws } from '../../harness/aws/sweep.ts';
 import { awsTarget, type AwsAccess } from '../../harness/targets/aws.ts';
+import { tcpBalancer } from '../support/classic-balancer.ts';
 import { local } from '../../harness/targets/local.ts';
 import { runScenarioGroup } from '../../harness/run/run-scenario.ts';
 import type { RunContext } from '../../harness/run/context.ts';
@@ -72,8 +73,8 @@ beforeEach(async () => {
   received = [];
   onClassicChange = () => undefined;
   onNlbChange = () => undefined;
-  elbState = new ElbState(() => onClassicChange());
-  elbV2State = new ElbV2State(REGION, () => onNlbChange());
+  elbState = new ElbState();
+  elbV2State = new ElbV2State(REGION);
   ({ server: api, endpoint } = await startQueryApi([
     logged(classicElbApi(elbState)),
     logged(elbV2Api(elbV2State)),
@@ -161,18 +162,10 @@ const access = (env: Record<string, string>, clients = simulatorClients()): AwsA
 /** A TCP listener 3306 → `instancePort`, and each of `policies` (ProxyProtocol=`value`) created. */
 function classicElb(opts: { instancePort?: number; policies?: string[]; value?: string } = {}) {
   const instancePort = opts.instancePort ?? 3306;
-  elbState.createLoadBalancer(
-    LB,
-    [
-      {
-        Protocol: 'TCP',
-        LoadBalancerPort: 3306,
-        InstanceProtocol: 'TCP',
-        InstancePort: instancePort,
-      },
-    ],
-    'elb.proxyproof.local',
-  );
+  elbState.createLoadBalancer(tcpBalancer(LB, instancePort), {
+    ...API_ONLY,
+    apply: () => onClassicChange(),
+  });
   for (const name of opts.policies ?? []) createPolicy(LB, name, opts.value ?? 'true');
 }
 
@@ -382,7 +375,10 @@ describe('Classic ELB provider', () => {
 
 /** An NLB's target group in the simulator, with proxy_protocol_v2.enabled as given. */
 function nlbTargetGroup(name = 'db', proxyProtocolV2 = false): string {
-  const tg = elbV2State.createTargetGroup(name, 3306);
+  const tg = elbV2State.createTargetGroup(name, 3306, {
+    ...NOTHING_DRIVEN,
+    apply: () => onNlbChange(),
+  });
   if (proxyProtocolV2)
     elbV2State.modifyTargetGroupAttributes(tg.TargetGroupArn, [{ Key: PROXY_V2, Value: 'true' }]);
   return tg.TargetGroupArn;
@@ -392,6 +388,10 @@ const attribute = (arn: string) => elbV2State.targetGroup(arn).Attributes.get(PR
 describe('NLB provider', () => {
   test('proxy_protocol_v2.enabled is true while clients connect, and false again after', async () => {
     const arn = nlbTargetGroup();
+    // Client IP preservation off: nothing to warn of.
+    elbV2State.modifyTargetGroupAttributes(arn, [
+      { Key: 'preserve_client_ip.enabled', Value: 'false' },
+    ]);
     atConnect = () => attribute(arn);
     const r = await runAwsScenario(scenario('nlb'), ctx(), access(nlbEnv(arn)));
     expect(seenAtConnect).toEqual(['true']);
@@ -420,11 +420,8 @@ describe('NLB provider', () => {
     expect(r.warnings.join()).toMatch(/was already true before this run/);
   });
 
-  test('client IP preservation on: a warning that the backends must trust the clients too', async () => {
+  test("client IP preservation on (an instance group's default): a warning that the backends must trust the clients too", async () => {
     const arn = nlbTargetGroup();
-    // The simulator refuses to turn it on through the API (HAProxy cannot
-    // preserve client IPs), so the group is set so as if created that way.
-    elbV2State.targetGroup(arn).Attributes.set('preserve_client_ip.enabled', 'true');
     const r = await runAwsScenario(scenario('nlb'), ctx(), access(nlbEnv(arn)));
     expect(r.warnings.join()).toMatch(/preserve_client_ip.enabled is true/);
   });
@@ -548,11 +545,7 @@ describe('aws sweep', () => {
     const stale = 'proxyproof-20261120-000000-aaaa';
     const names = Array.from({ length: 401 }, (_, i) => `lb-${String(i + 1).padStart(3, '0')}`);
     for (const name of names) {
-      elbState.createLoadBalancer(
-        name,
-        [{ Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 }],
-        'elb.proxyproof.local',
-      );
+      elbState.createLoadBalancer(tcpBalancer(name));
     }
     createPolicy('lb-401', stale);
     elbState.setBackendServerPolicies('lb-401', 3306, [stale]);

@@ -11,6 +11,7 @@ import {
 import { execa, type ResultPromise } from 'execa';
 import { simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
+import { tcpBalancer } from '../support/classic-balancer.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 import { simulatorEnv } from '../support/simulator-env.ts';
 
@@ -61,11 +62,7 @@ async function runUntilPolicyOn(): Promise<{ child: ResultPromise }> {
 
 beforeAll(async () => {
   state = new ElbState();
-  state.createLoadBalancer(
-    LB,
-    [{ Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 }],
-    'elb.proxyproof.local',
-  );
+  state.createLoadBalancer(tcpBalancer(LB));
   ({ server: api, endpoint } = await startElbApi(state));
   silent = createServer((s) => sockets.push(s));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

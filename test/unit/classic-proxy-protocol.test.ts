@@ -27,6 +27,7 @@ describe('turning the Classic ELB PROXY policy on and off through the API', () =
         Listeners: [
           { Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 },
         ],
+        AvailabilityZones: ['local-a'],
       }),
     );
   });

@@ -14,13 +14,15 @@ import {
   type HealthCheck,
 } from '@aws-sdk/client-elastic-load-balancing';
 import {
-  elbStateDriving,
+  haproxyDriver,
+  localClassicElb,
   type ElbTopology,
 } from '../../harness/components/balancers/simulated-classic-elb.ts';
 import { simulatorClient } from '../../harness/aws/local-simulator.ts';
-import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
+import { API_ONLY, ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startElbApi } from '../../harness/aws/elb-simulator/server.ts';
 import type { BackendState, BalancerChange } from '../../harness/components/balancers/stand-in.ts';
+import { tcpBalancer } from '../support/classic-balancer.ts';
 
 // The real AWS SDK against the simulator on loopback, with dummy credentials:
 // the blog's sequence, step by step.
@@ -28,8 +30,9 @@ describe('ELB API simulator, driven by @aws-sdk/client-elastic-load-balancing', 
   let server: Server;
   let elb: ElasticLoadBalancingClient;
   const changes: string[] = [];
-  const state = new ElbState((lb) => {
-    changes.push(lb.LoadBalancerName);
+  // Balancers made through the API note each change they would apply.
+  const state = new ElbState({
+    apiCreated: { ...API_ONLY, apply: (lb) => void changes.push(lb.LoadBalancerName) },
   });
 
   beforeAll(async () => {
@@ -42,6 +45,7 @@ describe('ELB API simulator, driven by @aws-sdk/client-elastic-load-balancing', 
         Listeners: [
           { Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 },
         ],
+        AvailabilityZones: ['local-a'],
       }),
     );
   });
@@ -169,6 +173,7 @@ function simulatorFor(state: ElbState) {
         Listeners: [
           { Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 },
         ],
+        AvailabilityZones: ['local-a'],
       }),
     );
   });
@@ -195,7 +200,7 @@ const check = (change: Partial<HealthCheck> = {}): HealthCheck => ({
 });
 
 describe('instances and health checks through the SDK', () => {
-  const api = simulatorFor(new ElbState(undefined, { instanceIds: ['backend-1', 'backend-2'] }));
+  const api = simulatorFor(new ElbState({ instanceIds: ['backend-1', 'backend-2'] }));
   const described = async () =>
     (await api.elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: ['lb'] })))
       .LoadBalancerDescriptions![0]!;
@@ -211,11 +216,18 @@ describe('instances and health checks through the SDK', () => {
     expect(await api.deregister('backend-2')).toEqual(ids('backend-1'));
   });
 
+  // A balancer made through the API drives nothing here, so no check reaches its
+  // instances: AWS's words for an instance whose registration is still in progress.
+  const registering = (InstanceId: string) => ({
+    InstanceId,
+    State: 'OutOfService',
+    ReasonCode: 'ELB',
+    Description: 'Instance registration is still in progress.',
+  });
+
   test('DescribeInstanceHealth: the registered ones by default; one asked for but not registered is OutOfService', async () => {
     const all = await api.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'lb' }));
-    expect(all.InstanceStates).toEqual([
-      { InstanceId: 'backend-1', State: 'InService', ReasonCode: 'N/A', Description: 'N/A' },
-    ]);
+    expect(all.InstanceStates).toEqual([registering('backend-1')]);
     const asked = await api.elb.send(
       new DescribeInstanceHealthCommand({
         LoadBalancerName: 'lb',
@@ -229,7 +241,7 @@ describe('instances and health checks through the SDK', () => {
         ReasonCode: 'ELB',
         Description: 'Instance is not currently registered with the LoadBalancer.',
       },
-      { InstanceId: 'backend-1', State: 'InService', ReasonCode: 'N/A', Description: 'N/A' },
+      registering('backend-1'),
     ]);
   });
 
@@ -343,7 +355,12 @@ describe('the ELB state driving a topology', () => {
     },
     backendStates: async () => states,
   };
-  const api = simulatorFor(elbStateDriving(topology, 3306));
+  const api = simulatorFor(
+    new ElbState({
+      instanceIds: topology.backends.map((b) => b.name),
+      apiCreated: haproxyDriver(topology, 3306),
+    }),
+  );
   const last = () => changes[changes.length - 1];
 
   test('registering renders those instances, without the policy and keeping the own checks', async () => {
@@ -442,7 +459,17 @@ describe('the ELB state driving a topology', () => {
       ]),
     ).toEqual([
       ['OutOfService', 'Instance', 'Instance is in stopped state.'],
+      // No server for it in HAProxy yet: the reload that registers it has not happened.
+      ['OutOfService', 'ELB', 'Instance registration is still in progress.'],
+    ]);
+    expect(
+      await health([
+        [true, 'MAINT'],
+        [true, 'UP'],
+      ]),
+    ).toEqual([
       ['Unknown', 'ELB', 'A transient error occurred. Please try again later.'],
+      ['InService', 'N/A', 'N/A'],
     ]);
     expect(await health([[true, 'no check']])).toContainEqual(['InService', 'N/A', 'N/A']);
   });
@@ -460,22 +487,114 @@ describe('the ELB state driving a topology', () => {
   });
 });
 
+// The bug this guards against: a second balancer made through the API (the
+// "noaz" of `proxyproof simulate`'s report) reconfigured the one HAProxy from
+// its own state, emptying its servers under the first balancer's listener.
+describe('each load balancer drives its own: one made through the API never reaches the HAProxy', () => {
+  const changes: BalancerChange[] = [];
+  const topology: ElbTopology = {
+    backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', containerId: '' })),
+    reconfigure: async (change) => void changes.push(change),
+    backendStates: async () =>
+      ['backend-1', 'backend-2'].map((name) => ({ name, running: true, haproxy: 'UP' })),
+  };
+  const state = localClassicElb(topology, 'proxy-protocol', { port: 3306, instancePort: 3306 });
+  let server: Server;
+  let elb: ElasticLoadBalancingClient;
+  beforeAll(async () => {
+    const api = await startElbApi(state);
+    server = api.server;
+    elb = simulatorClient(api.endpoint);
+  });
+  afterAll(() => {
+    elb.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+
+  test("noaz's changes reach no reconfigure; the first balancer's still do", async () => {
+    const started = changes.length;
+    await elb.send(
+      new CreateLoadBalancerCommand({
+        LoadBalancerName: 'noaz',
+        Listeners: [{ Protocol: 'TCP', LoadBalancerPort: 1, InstancePort: 1 }],
+        AvailabilityZones: ['local-a'],
+      }),
+    );
+    await elb.send(
+      new SetLoadBalancerPoliciesForBackendServerCommand({
+        LoadBalancerName: 'noaz',
+        InstancePort: 1,
+        PolicyNames: [],
+      }),
+    );
+    await elb.send(
+      new RegisterInstancesWithLoadBalancerCommand({
+        LoadBalancerName: 'noaz',
+        Instances: ids('backend-1'),
+      }),
+    );
+    await elb.send(
+      new ConfigureHealthCheckCommand({ LoadBalancerName: 'noaz', HealthCheck: check() }),
+    );
+    expect(changes.length).toBe(started);
+
+    await elb.send(
+      new CreateLoadBalancerPolicyCommand({
+        LoadBalancerName: 'proxy-protocol',
+        PolicyName: 'pp',
+        PolicyTypeName: 'ProxyProtocolPolicyType',
+        PolicyAttributes: [{ AttributeName: 'ProxyProtocol', AttributeValue: 'true' }],
+      }),
+    );
+    await elb.send(
+      new SetLoadBalancerPoliciesForBackendServerCommand({
+        LoadBalancerName: 'proxy-protocol',
+        InstancePort: 3306,
+        PolicyNames: ['pp'],
+      }),
+    );
+    expect(changes.slice(started)).toEqual([
+      { proxyProtocol: 'v1', instances: ['backend-1', 'backend-2'], healthCheck: undefined },
+    ]);
+  });
+
+  test("DescribeInstanceHealth: HAProxy's view for the first balancer, no check claimed for noaz", async () => {
+    const health = async (LoadBalancerName: string) =>
+      (await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName }))).InstanceStates;
+    expect(await health('proxy-protocol')).toEqual(
+      ['backend-1', 'backend-2'].map((InstanceId) => ({
+        InstanceId,
+        State: 'InService',
+        ReasonCode: 'N/A',
+        Description: 'N/A',
+      })),
+    );
+    expect(await health('noaz')).toEqual([
+      {
+        InstanceId: 'backend-1',
+        State: 'OutOfService',
+        ReasonCode: 'ELB',
+        Description: 'Instance registration is still in progress.',
+      },
+    ]);
+  });
+});
+
 test('after a failed reload, Describe still answers and the next change recovers', async () => {
   const RELOAD_FAILED = 'HAProxy did not report a successful reload within 15 s';
   let failReload = true;
   /** What each reload that went through was given: the instance ports' policies. */
   const reloaded: Record<number, string[]>[] = [];
-  const state = new ElbState(async (lb) => {
-    if (failReload) throw new Error(RELOAD_FAILED);
-    // A reload that goes through takes a while: a reply that did not wait for it comes first.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    reloaded.push(structuredClone(Object.fromEntries(lb.BackendServerPolicies)));
+  const state = new ElbState();
+  state.createLoadBalancer(tcpBalancer('lb'), {
+    ...API_ONLY,
+    apply: async (lb) => {
+      if (failReload) throw new Error(RELOAD_FAILED);
+      // A reload that goes through takes a while: a reply that did not wait for it comes first.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reloaded.push(structuredClone(Object.fromEntries(lb.BackendServerPolicies)));
+    },
   });
-  state.createLoadBalancer(
-    'lb',
-    [{ Protocol: 'TCP', LoadBalancerPort: 3306, InstanceProtocol: 'TCP', InstancePort: 3306 }],
-    'elb.proxyproof.local',
-  );
   const { server, endpoint } = await startElbApi(state);
   const elb = simulatorClient(endpoint);
   try {

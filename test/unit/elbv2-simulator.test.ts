@@ -4,13 +4,20 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
+  DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
+  RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeLoadBalancersCommand as DescribeClassicCommand } from '@aws-sdk/client-elastic-load-balancing';
 import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-simulator.ts';
-import { localNlb, type LocalNlb } from '../../harness/components/balancers/simulated-nlb.ts';
+import {
+  localNlb,
+  type LocalNlb,
+  type NlbTopology,
+} from '../../harness/components/balancers/simulated-nlb.ts';
+import type { BackendState, BalancerChange } from '../../harness/components/balancers/stand-in.ts';
 import { classicElbApi } from '../../harness/aws/elb-simulator/classic-api.ts';
 import { ElbState } from '../../harness/aws/elb-simulator/model.ts';
 import { startQueryApi } from '../../harness/aws/elb-simulator/server.ts';
@@ -23,7 +30,8 @@ const ARN = `arn:aws:elasticloadbalancing:${REGION}:123456789012`;
 /** What DescribeTargetGroupAttributes lists for a new NLB TCP target group here. */
 const DEFAULTS = [
   { Key: 'proxy_protocol_v2.enabled', Value: 'false' },
-  { Key: 'preserve_client_ip.enabled', Value: 'false' },
+  // The NLB guide: on by default for instance targets.
+  { Key: 'preserve_client_ip.enabled', Value: 'true' },
   { Key: 'deregistration_delay.timeout_seconds', Value: '300' },
   { Key: 'deregistration_delay.connection_termination.enabled', Value: 'false' },
   { Key: 'stickiness.enabled', Value: 'false' },
@@ -52,12 +60,22 @@ describe('ELBv2 API simulator, driven by @aws-sdk/client-elastic-load-balancing-
   let elbv2: ElasticLoadBalancingV2Client;
   let nlb: LocalNlb;
   let tgArn: string;
+  /** Each reload's PROXY setting, once the NLB was made. */
   const reloads: string[] = [];
-  const topology = {
+  /** Each change the target group drove, made or not. */
+  const changes: BalancerChange[] = [];
+  let states: BackendState[] = [];
+  let statesFail = false;
+  const topology: NlbTopology = {
     backends: ['backend-1', 'backend-2'].map((name) => ({ name, address: '', containerId: '' })),
-    setProxyProtocol: async (p: 'none' | 'v1' | 'v2') => {
+    reconfigure: async (change) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      reloads.push(p);
+      changes.push(change);
+      reloads.push(change.proxyProtocol ?? 'unchanged');
+    },
+    backendStates: async () => {
+      if (statesFail) throw new Error('the engine did not answer');
+      return states;
     },
   };
 
@@ -69,6 +87,9 @@ describe('ELBv2 API simulator, driven by @aws-sdk/client-elastic-load-balancing-
       port: 3306,
     });
     tgArn = nlb.targetGroup.TargetGroupArn;
+    // Registering the backends at creation applied the group once, unchanged.
+    await nlb.state.applied();
+    reloads.length = 0;
     ({ server, endpoint } = await startQueryApi([
       classicElbApi(new ElbState()),
       elbV2Api(nlb.state),
@@ -153,22 +174,147 @@ describe('ELBv2 API simulator, driven by @aws-sdk/client-elastic-load-balancing-
     expect(byLb.TargetGroups).toEqual(byArn.TargetGroups);
   });
 
-  test('DescribeTargetHealth: both backends registered and healthy; another id is not registered', async () => {
-    const all = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
-    expect(all.TargetHealthDescriptions?.map((d) => [d.Target?.Id, d.TargetHealth?.State])).toEqual(
+  test("DescribeTargetHealth: each registered target as HAProxy sees it, in the NLB guide's words", async () => {
+    const health = async (seen: [boolean, string | null][]) => {
+      states = seen.map(([running, haproxy], i) => ({
+        name: `backend-${i + 1}`,
+        running,
+        haproxy,
+      }));
+      const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
+      return out.TargetHealthDescriptions!.map((d) => [d.Target?.Id, d.TargetHealth]);
+    };
+    expect(
+      await health([
+        [true, 'UP'],
+        [true, 'no check'],
+      ]),
+    ).toEqual([
+      ['backend-1', { State: 'healthy' }],
+      ['backend-2', { State: 'healthy' }],
+    ]);
+    expect(
+      await health([
+        [true, 'DOWN'],
+        [false, 'UP'],
+      ]),
+    ).toEqual([
       [
-        ['backend-1', 'healthy'],
-        ['backend-2', 'healthy'],
+        'backend-1',
+        {
+          State: 'unhealthy',
+          Reason: 'Target.FailedHealthChecks',
+          Description: 'Health checks failed',
+        },
       ],
+      [
+        'backend-2',
+        {
+          State: 'unused',
+          Reason: 'Target.InvalidState',
+          Description: 'Target is in the stopped state',
+        },
+      ],
+    ]);
+    expect(
+      await health([
+        [true, null],
+        [true, 'MAINT'],
+      ]),
+    ).toEqual([
+      [
+        'backend-1',
+        {
+          State: 'initial',
+          Reason: 'Elb.RegistrationInProgress',
+          Description: 'Target registration is in progress',
+        },
+      ],
+      [
+        'backend-2',
+        {
+          State: 'unavailable',
+          Reason: 'Elb.InternalError',
+          Description: 'Health checks failed due to an internal error',
+        },
+      ],
+    ]);
+  });
+
+  test('DescribeTargetHealth of a target that exists but is not registered: unused, Target.NotRegistered', async () => {
+    states = [{ name: 'backend-1', running: true, haproxy: 'UP' }];
+    const out = await elbv2.send(
+      new DescribeTargetHealthCommand({
+        TargetGroupArn: tgArn,
+        Targets: [{ Id: 'backend-1', Port: 3307 }, { Id: 'backend-1' }],
+      }),
     );
-    const other = await elbv2.send(
-      new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets: [{ Id: 'backend-9' }] }),
+    expect(out.TargetHealthDescriptions).toEqual([
+      {
+        Target: { Id: 'backend-1', Port: 3307 },
+        HealthCheckPort: '3307',
+        TargetHealth: {
+          State: 'unused',
+          Reason: 'Target.NotRegistered',
+          Description: 'Target is not registered to the target group',
+        },
+      },
+      {
+        Target: { Id: 'backend-1', Port: 3306 },
+        HealthCheckPort: '3306',
+        TargetHealth: { State: 'healthy' },
+      },
+    ]);
+  });
+
+  test('an instance that does not exist is InvalidTarget, for DescribeTargetHealth, RegisterTargets and DeregisterTargets', async () => {
+    const invalid = {
+      name: 'InvalidTargetException',
+      message: 'The specified target does not exist or is not in the same VPC as the target group.',
+      $metadata: expect.objectContaining({ httpStatusCode: 400 }),
+    };
+    const Targets = [{ Id: 'backend-1' }, { Id: 'i-0123456789abcdef0' }];
+    await expect(
+      elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn, Targets })),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets })),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets })),
+    ).rejects.toMatchObject(invalid);
+    expect(reloads).toEqual([]);
+  });
+
+  test('health the topology cannot tell is HealthUnavailable, a 500', async () => {
+    statesFail = true;
+    try {
+      await expect(
+        elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn })),
+      ).rejects.toMatchObject({
+        name: 'HealthUnavailableException',
+        $metadata: expect.objectContaining({ httpStatusCode: 500 }),
+      });
+    } finally {
+      statesFail = false;
+    }
+  });
+
+  test('DeregisterTargets and RegisterTargets change the servers HAProxy sends to', async () => {
+    await elbv2.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: 'backend-2' }] }),
     );
-    expect(other.TargetHealthDescriptions?.[0]?.TargetHealth).toEqual({
-      State: 'unused',
-      Reason: 'Target.NotRegistered',
-      Description: 'Target is not registered to the target group',
-    });
+    expect(changes.at(-1)?.instances).toEqual(['backend-1']);
+    await expect(
+      elbv2.send(
+        new DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: 'backend-2' }] }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidTargetException' });
+    await elbv2.send(
+      new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: 'backend-2' }] }),
+    );
+    expect(changes.at(-1)?.instances).toEqual(['backend-1', 'backend-2']);
+    reloads.length = 0;
   });
 
   test("DescribeTargetGroupAttributes: an NLB TCP group's set, proxy_protocol_v2.enabled false", async () => {
@@ -187,6 +333,14 @@ describe('ELBv2 API simulator, driven by @aws-sdk/client-elastic-load-balancing-
     const off = await modify([{ Key: 'proxy_protocol_v2.enabled', Value: 'false' }]);
     expect(reloads).toEqual(['v2', 'none']);
     expect(off.Attributes).toEqual(DEFAULTS);
+  });
+
+  test('preserve_client_ip.enabled goes to the topology beside the PROXY setting', async () => {
+    await modify([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]);
+    expect(changes.at(-1)).toMatchObject({ proxyProtocol: 'none', preserveClientIp: false });
+    await modify([{ Key: 'preserve_client_ip.enabled', Value: 'true' }]);
+    expect(changes.at(-1)).toMatchObject({ proxyProtocol: 'none', preserveClientIp: true });
+    reloads.length = 0;
   });
 
   test('other NLB attributes change within their ranges', async () => {
@@ -238,11 +392,11 @@ describe('ELBv2 API simulator, driven by @aws-sdk/client-elastic-load-balancing-
       /not supported for target groups with the TCP protocol/,
     ],
     [
-      'client IP preservation, which HAProxy cannot do',
-      'preserve_client_ip.enabled',
-      'true',
-      'InvalidConfigurationRequestException',
-      /cannot preserve client IPs/,
+      'the header placement, which only AWS Support changes',
+      'proxy_protocol_v2.client_to_server.header_placement',
+      'on_first_ack',
+      'ValidationError',
+      /only be changed by AWS Support/,
     ],
     [
       'an ALB-only attribute',

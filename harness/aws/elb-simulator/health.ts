@@ -1,6 +1,7 @@
 // A Classic ELB's health check and its instances' states, as AWS validates and
 // words them. Pure.
-import { AwsError } from './aws-error.ts';
+import { AwsError, validationErrors, violation } from './aws-error.ts';
+import type { BackendHealth } from './backend-health.ts';
 
 export interface HealthCheck {
   /** TCP:port, SSL:port, HTTP:port/path or HTTPS:port/path. */
@@ -64,15 +65,13 @@ export function validateHealthCheck(check: HealthCheck): void {
   const problems = Object.entries(RANGES).flatMap(([field, [min, max]]) => {
     const value = check[field as keyof typeof RANGES];
     const member = `healthCheck.${field[0]!.toLowerCase()}${field.slice(1)}`;
-    const at = `Value '${value}' at '${member}' failed to satisfy constraint: Member must`;
-    if (!Number.isInteger(value)) return [`${at} be an integer`];
-    if (value < min) return [`${at} have value greater than or equal to ${min}`];
-    if (value > max) return [`${at} have value less than or equal to ${max}`];
+    if (!Number.isInteger(value)) return [violation(value, member, 'be an integer')];
+    if (value < min)
+      return [violation(value, member, `have value greater than or equal to ${min}`)];
+    if (value > max) return [violation(value, member, `have value less than or equal to ${max}`)];
     return [];
   });
-  const n = problems.length;
-  if (n > 0)
-    throw invalid(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  if (problems.length > 0) throw validationErrors(problems);
   if (check.Timeout >= check.Interval)
     throw invalid('Health check interval must be greater than the timeout.');
 }
@@ -84,9 +83,13 @@ export interface InstanceState {
   Description: string;
 }
 
-/** What DescribeInstanceHealth can say of an instance, worded as AWS words it. */
+/**
+ * What DescribeInstanceHealth says of an instance, worded as the API
+ * reference's InstanceState words it: a registered instance as its balancer
+ * sees it, or one that is not registered.
+ */
 const CONDITIONS = {
-  'in-service': ['InService', 'N/A', 'N/A'],
+  serving: ['InService', 'N/A', 'N/A'],
   'not-registered': [
     'OutOfService',
     'ELB',
@@ -102,10 +105,11 @@ const CONDITIONS = {
     'Instance',
     'Instance has not passed the configured HealthyThreshold number of health checks consecutively.',
   ],
+  unchecked: ['OutOfService', 'ELB', 'Instance registration is still in progress.'],
   stopped: ['OutOfService', 'Instance', 'Instance is in stopped state.'],
-  transient: ['Unknown', 'ELB', 'A transient error occurred. Please try again later.'],
+  unknown: ['Unknown', 'ELB', 'A transient error occurred. Please try again later.'],
 } as const satisfies Record<
-  string,
+  BackendHealth | 'not-registered',
   readonly [InstanceState['State'], InstanceState['ReasonCode'], string]
 >;
 export type InstanceCondition = keyof typeof CONDITIONS;

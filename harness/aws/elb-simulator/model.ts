@@ -1,41 +1,31 @@
 // The Classic ELB API's state, as the simulator keeps it: load balancers,
-// their listeners, instances and health check, policies, and which policies
-// apply to which instance port. Pure: no I/O; the server turns requests into
-// these calls, and whatever the state drives is reached through callbacks.
+// their place in the simulated VPC, listeners, instances and health check,
+// policies and where they are set, tags. Pure: no I/O; the server turns
+// requests into these calls, and each load balancer reaches whatever it
+// drives through its own driver.
 import { AwsError } from './aws-error.ts';
+import { apiOnly, type Driver } from './driver.ts';
+import { checkPlacement, checkPolicy, policyNotFound, samplePolicies } from './classic-policies.ts';
+import type { Policy } from './classic-policy-types.ts';
+import { withListeners, type Listener } from './classic-listeners.ts';
+import { placement, type Placement, type PlacementRequest } from './classic-placement.ts';
+import type { Tag } from './classic-tags.ts';
 import {
   defaultHealthCheck,
   instanceState,
   validateHealthCheck,
   type HealthCheck,
-  type InstanceCondition,
   type InstanceState,
 } from './health.ts';
 
 export { AwsError };
 
-export interface PolicyAttribute {
-  AttributeName: string;
-  AttributeValue: string;
-}
-
-export interface Policy {
-  PolicyName: string;
-  PolicyTypeName: string;
-  PolicyAttributeDescriptions: PolicyAttribute[];
-}
-
-export interface Listener {
-  Protocol: string;
-  LoadBalancerPort: number;
-  InstanceProtocol: string;
-  InstancePort: number;
-}
-
-export interface LoadBalancer {
+export interface LoadBalancer extends Placement {
   LoadBalancerName: string;
   DNSName: string;
   Listeners: Listener[];
+  /** Load balancer port → policy names, as SetLoadBalancerPoliciesOfListener left them. */
+  ListenerPolicies: Map<number, string[]>;
   /** Registered instance ids, in the order they were registered. */
   Instances: string[];
   Policies: Map<string, Policy>;
@@ -43,37 +33,55 @@ export interface LoadBalancer {
   BackendServerPolicies: Map<number, string[]>;
   /**
    * As ConfigureHealthCheck set it. Until then AWS shows its default
-   * (`shownHealthCheck`) and what the state drives keeps its own checks.
+   * (`shownHealthCheck`) and what the balancer drives keeps its own checks.
    */
   HealthCheck?: HealthCheck;
+  Tags: Tag[];
   CreatedTime: Date;
+  /** What this balancer's changes drive, and how it sees its instances. */
+  readonly driver: BalancerDriver;
 }
+
+/** What one load balancer drives: its changes applied there, its instances as it sees them. */
+export type BalancerDriver = Driver<LoadBalancer>;
+
+/** A load balancer that exists only in the API. */
+export const API_ONLY: BalancerDriver = apiOnly();
 
 /** The health check DescribeLoadBalancers shows: AWS's default is TCP on the first listener's instance port. */
 export const shownHealthCheck = (lb: LoadBalancer): HealthCheck =>
   lb.HealthCheck ?? defaultHealthCheck(lb.Listeners[0]?.InstancePort ?? 80);
 
-/**
- * What the state stands in front of. Without it, any instance id exists and
- * every registered instance is in service.
- */
-export interface ElbWorld {
-  /** The instance ids that exist (locally, the backend containers' names). */
-  instanceIds?: readonly string[];
-  /** How the balancer sees each of these registered instances, in their order. */
-  instanceHealth?: (instanceIds: string[]) => Promise<InstanceCondition[]>;
+/** Whether a ProxyProtocol=true policy applies to `instancePort` of `lb`. */
+export function proxyProtocolOn(lb: LoadBalancer, instancePort: number): boolean {
+  return (lb.BackendServerPolicies.get(instancePort) ?? []).some((n) => {
+    const p = lb.Policies.get(n);
+    return (
+      p?.PolicyTypeName === 'ProxyProtocolPolicyType' &&
+      p.PolicyAttributeDescriptions.some(
+        (a) => a.AttributeName === 'ProxyProtocol' && /^true$/i.test(a.AttributeValue),
+      )
+    );
+  });
 }
 
-/** The policy type the blog asks about, described as AWS describes it. */
-export const PROXY_PROTOCOL_POLICY_TYPE = {
-  PolicyTypeName: 'ProxyProtocolPolicyType',
-  Description:
-    'Policy that controls whether to include the IP address and port of the originating request for TCP messages. This policy operates on TCP/SSL listeners only',
-  PolicyAttributeTypeDescriptions: [
-    { AttributeName: 'ProxyProtocol', AttributeType: 'Boolean', Cardinality: 'ONE' },
-  ],
-};
-const POLICY_TYPES = [PROXY_PROTOCOL_POLICY_TYPE];
+/** What the state stands in: the account's instances, and what API-made balancers drive. */
+export interface ElbWorld {
+  /** The instance ids that exist (locally, the backend containers' names); without it, any id does. */
+  instanceIds?: readonly string[];
+  /** What a load balancer created through the API drives: by default nothing (API_ONLY). */
+  apiCreated?: BalancerDriver;
+}
+
+/** What CreateLoadBalancer asks for, its listeners already checked one by one. */
+export interface NewLoadBalancer extends PlacementRequest {
+  LoadBalancerName: string;
+  Listeners: Listener[];
+  Tags?: Tag[];
+}
+
+/** The simulator's DNS zone: its balancers' names are its own, not AWS's. */
+const DNS_SUFFIX = 'elb.proxyproof.local';
 
 export class ElbState {
   private readonly balancers = new Map<string, LoadBalancer>();
@@ -81,19 +89,16 @@ export class ElbState {
   /** The effect of the last change (e.g. an HAProxy reload), so a reply can wait for it. */
   private applying: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly onChange: (lb: LoadBalancer) => void | Promise<void> = () => undefined,
-    private readonly world: ElbWorld = {},
-  ) {}
+  constructor(private readonly world: ElbWorld = {}) {}
 
-  /** Resolves once the last change has been applied to whatever the state drives. */
+  /** Resolves once the last change has been applied to whatever its balancer drives. */
   applied(): Promise<void> {
     return this.applying;
   }
 
-  /** Applies `lb`'s change; a failure (even a synchronous one) is the reply's error. */
+  /** Applies `lb`'s change through its driver; a failure (even a synchronous one) is the reply's error. */
   private changed(lb: LoadBalancer): void {
-    this.applying = Promise.resolve().then(() => this.onChange(lb));
+    this.applying = Promise.resolve().then(() => lb.driver.apply(lb));
   }
 
   /** The ids once each; AWS's InvalidInstance for any that does not exist. */
@@ -103,6 +108,81 @@ export class ElbState {
     if (unknown !== undefined)
       throw new AwsError('InvalidInstance', `Could not find EC2 instance ${unknown}.`);
     return [...new Set(instanceIds)];
+  }
+
+  private get(name: string): LoadBalancer {
+    const lb = this.balancers.get(name);
+    if (!lb)
+      throw new AwsError(
+        'LoadBalancerNotFound',
+        `There is no ACTIVE Load Balancer named '${name}'`,
+      );
+    return lb;
+  }
+
+  /**
+   * A new balancer, driving `driver` (what the world says API-made ones
+   * drive, unless told otherwise); its DNS name.
+   */
+  createLoadBalancer(
+    request: NewLoadBalancer,
+    driver: BalancerDriver = this.world.apiCreated ?? API_ONLY,
+  ): string {
+    const name = request.LoadBalancerName;
+    if (!/^[a-zA-Z0-9-]{1,32}$/.test(name) || name.startsWith('-') || name.endsWith('-')) {
+      throw new AwsError('ValidationError', `Invalid load balancer name: ${name}`);
+    }
+    if (this.balancers.has(name))
+      throw new AwsError('DuplicateLoadBalancerName', `Load balancer ${name} already exists`);
+    if (request.Listeners.length === 0)
+      throw new AwsError('ValidationError', 'At least one listener is required');
+    const Listeners = withListeners(name, [], request.Listeners);
+    const place = placement(request);
+    const DNSName = `${place.Scheme === 'internal' ? 'internal-' : ''}${name}.${DNS_SUFFIX}`;
+    this.balancers.set(name, {
+      LoadBalancerName: name,
+      DNSName,
+      ...place,
+      Listeners,
+      ListenerPolicies: new Map(),
+      Instances: [],
+      Policies: new Map(),
+      BackendServerPolicies: new Map(),
+      Tags: request.Tags ?? [],
+      CreatedTime: new Date(),
+      driver,
+    });
+    return DNSName;
+  }
+
+  deleteLoadBalancer(name: string): void {
+    this.balancers.delete(name); // idempotent, as on AWS
+  }
+
+  describeLoadBalancers(names: string[]): LoadBalancer[] {
+    return names.length > 0 ? names.map((n) => this.get(n)) : [...this.balancers.values()];
+  }
+
+  /** Adds listeners (one equal to an existing one is no change). */
+  createListeners(name: string, listeners: Listener[]): void {
+    const lb = this.get(name);
+    lb.Listeners = withListeners(name, lb.Listeners, listeners);
+    this.changed(lb);
+  }
+
+  /** Removes the listeners on these ports, and the policies set on them; other ports are no change. */
+  deleteListeners(name: string, ports: number[]): void {
+    const lb = this.get(name);
+    lb.Listeners = lb.Listeners.filter((l) => !ports.includes(l.LoadBalancerPort));
+    for (const port of ports) lb.ListenerPolicies.delete(port);
+    this.changed(lb);
+  }
+
+  describeTags(names: string[]): { LoadBalancerName: string; Tags: Tag[] }[] {
+    return names.map((n) => {
+      const lb = this.get(n);
+      return { LoadBalancerName: lb.LoadBalancerName, Tags: lb.Tags };
+    });
   }
 
   /** Registers instances (again is no change); the registered list after. */
@@ -131,15 +211,11 @@ export class ElbState {
     const lb = this.get(name);
     const asked = instanceIds.length > 0 ? this.existing(instanceIds) : [...lb.Instances];
     const registered = asked.filter((id) => lb.Instances.includes(id));
-    const conditions = this.world.instanceHealth
-      ? await this.world.instanceHealth(registered)
-      : registered.map((): InstanceCondition => 'in-service');
+    const seen = await lb.driver.health(registered);
     return asked.map((id) =>
       instanceState(
         id,
-        lb.Instances.includes(id)
-          ? (conditions[registered.indexOf(id)] ?? 'transient')
-          : 'not-registered',
+        lb.Instances.includes(id) ? (seen[registered.indexOf(id)] ?? 'unknown') : 'not-registered',
       ),
     );
   }
@@ -152,93 +228,21 @@ export class ElbState {
     return lb.HealthCheck;
   }
 
-  private get(name: string): LoadBalancer {
-    const lb = this.balancers.get(name);
-    if (!lb)
-      throw new AwsError(
-        'LoadBalancerNotFound',
-        `There is no ACTIVE Load Balancer named '${name}'`,
-      );
-    return lb;
-  }
-
-  createLoadBalancer(name: string, listeners: Listener[], dnsSuffix: string): string {
-    if (!/^[a-zA-Z0-9-]{1,32}$/.test(name) || name.startsWith('-') || name.endsWith('-')) {
-      throw new AwsError('ValidationError', `Invalid load balancer name: ${name}`);
-    }
-    if (this.balancers.has(name))
-      throw new AwsError('DuplicateLoadBalancerName', `Load balancer ${name} already exists`);
-    const DNSName = `${name}.${dnsSuffix}`;
-    this.balancers.set(name, {
-      LoadBalancerName: name,
-      DNSName,
-      Listeners: listeners,
-      Instances: [],
-      Policies: new Map(),
-      BackendServerPolicies: new Map(),
-      CreatedTime: new Date(),
-    });
-    return DNSName;
-  }
-
-  deleteLoadBalancer(name: string): void {
-    this.balancers.delete(name); // idempotent, as on AWS
-  }
-
-  describeLoadBalancers(names: string[]): LoadBalancer[] {
-    return names.length > 0 ? names.map((n) => this.get(n)) : [...this.balancers.values()];
-  }
-
-  describePolicyTypes(names: string[]) {
-    for (const n of names) {
-      if (!POLICY_TYPES.some((t) => t.PolicyTypeName === n)) {
-        throw new AwsError(
-          'PolicyTypeNotFound',
-          `One or more specified policy types do not exist: ${n}`,
-        );
-      }
-    }
-    return names.length > 0
-      ? POLICY_TYPES.filter((t) => names.includes(t.PolicyTypeName))
-      : POLICY_TYPES;
-  }
-
   createPolicy(lbName: string, policy: Policy): void {
     const lb = this.get(lbName);
-    const type = POLICY_TYPES.find((t) => t.PolicyTypeName === policy.PolicyTypeName);
-    if (!type)
-      throw new AwsError(
-        'PolicyTypeNotFound',
-        `There is no policy type named '${policy.PolicyTypeName}'`,
-      );
+    checkPolicy(policy);
     if (lb.Policies.has(policy.PolicyName)) {
       throw new AwsError(
         'DuplicatePolicyName',
         `Policy with the same name exists for this LoadBalancer: ${policy.PolicyName}`,
       );
     }
-    for (const a of policy.PolicyAttributeDescriptions) {
-      const spec = type.PolicyAttributeTypeDescriptions.find(
-        (t) => t.AttributeName === a.AttributeName,
-      );
-      if (!spec)
-        throw new AwsError(
-          'InvalidConfigurationRequest',
-          `Unknown attribute ${a.AttributeName} for ${type.PolicyTypeName}`,
-        );
-      if (spec.AttributeType === 'Boolean' && !/^(true|false)$/i.test(a.AttributeValue)) {
-        throw new AwsError(
-          'InvalidConfigurationRequest',
-          `${a.AttributeName} must be true or false, not ${a.AttributeValue}`,
-        );
-      }
-    }
     lb.Policies.set(policy.PolicyName, policy);
   }
 
   deletePolicy(lbName: string, policyName: string): void {
     const lb = this.get(lbName);
-    for (const names of lb.BackendServerPolicies.values()) {
+    for (const names of [...lb.BackendServerPolicies.values(), ...lb.ListenerPolicies.values()]) {
       if (names.includes(policyName)) {
         throw new AwsError(
           'InvalidConfigurationRequest',
@@ -249,44 +253,51 @@ export class ElbState {
     lb.Policies.delete(policyName);
   }
 
-  describePolicies(lbName: string, names: string[]): Policy[] {
+  /**
+   * With a load balancer: the named policies of it, or all of them. Without
+   * one: the named sample policies, or all of them.
+   */
+  describePolicies(lbName: string | undefined, names: string[]): Policy[] {
+    if (lbName === undefined) return samplePolicies(names);
     const lb = this.get(lbName);
+    return names.length > 0 ? this.policies(lb, names) : [...lb.Policies.values()];
+  }
+
+  /** `lb`'s policies named `names`; PolicyNotFound for one it does not have. */
+  private policies(lb: LoadBalancer, names: string[]): Policy[] {
     return names.map((n) => {
       const p = lb.Policies.get(n);
-      if (!p)
-        throw new AwsError(
-          'PolicyNotFound',
-          `There is no policy with name ${n} for load balancer ${lbName}`,
-        );
+      if (!p) throw policyNotFound(n, lb.LoadBalancerName);
       return p;
     });
   }
 
   setBackendServerPolicies(lbName: string, instancePort: number, policyNames: string[]): void {
     const lb = this.get(lbName);
-    for (const n of policyNames) {
-      if (!lb.Policies.has(n))
-        throw new AwsError(
-          'PolicyNotFound',
-          `There is no policy with name ${n} for load balancer ${lbName}`,
-        );
-    }
+    for (const p of this.policies(lb, policyNames)) checkPlacement(p, 'instance port');
     if (policyNames.length === 0) lb.BackendServerPolicies.delete(instancePort);
     else lb.BackendServerPolicies.set(instancePort, [...policyNames]);
     this.changed(lb);
   }
 
+  /** Sets the policies of the listener on `port` (an empty list clears them). */
+  setListenerPolicies(lbName: string, port: number, policyNames: string[]): void {
+    const lb = this.get(lbName);
+    const listener = lb.Listeners.find((l) => l.LoadBalancerPort === port);
+    if (!listener)
+      throw new AwsError(
+        'ListenerNotFound',
+        `The load balancer does not have a listener configured at port ${port}.`,
+      );
+    for (const p of this.policies(lb, policyNames))
+      checkPlacement(p, { listenerProtocol: listener.Protocol });
+    if (policyNames.length === 0) lb.ListenerPolicies.delete(port);
+    else lb.ListenerPolicies.set(port, [...policyNames]);
+    this.changed(lb);
+  }
+
   /** Whether the PROXY protocol is on for an instance port: a ProxyProtocol=true policy applies there. */
   proxyProtocolOn(lbName: string, instancePort: number): boolean {
-    const lb = this.get(lbName);
-    return (lb.BackendServerPolicies.get(instancePort) ?? []).some((n) => {
-      const p = lb.Policies.get(n);
-      return (
-        p?.PolicyTypeName === 'ProxyProtocolPolicyType' &&
-        p.PolicyAttributeDescriptions.some(
-          (a) => a.AttributeName === 'ProxyProtocol' && /^true$/i.test(a.AttributeValue),
-        )
-      );
-    });
+    return proxyProtocolOn(this.get(lbName), instancePort);
   }
 }

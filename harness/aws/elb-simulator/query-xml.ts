@@ -2,19 +2,47 @@
 // speak it: form parameters in ("Names.member.1"), XML out (lists as <member>s).
 import { randomUUID } from 'node:crypto';
 import { escapeXml } from '../../xml.ts';
-import { AwsError } from './model.ts';
+import { AwsError, validationErrors, violation } from './aws-error.ts';
 
 const namespace = (version: string) => `http://elasticloadbalancing.amazonaws.com/doc/${version}/`;
+
+/** A result object, or its promise when the action needs I/O. */
+export type QueryResult = Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** One API version's actions: a result object (or its promise) per action, or an AwsError. */
 export interface QueryApi {
   version: string;
-  perform(
-    action: string,
-    q: QueryParams,
-  ): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** The actions it answers (any other is InvalidAction). */
+  actions: readonly string[];
+  perform(action: string, q: QueryParams): QueryResult;
   /** Resolves once the last change has taken effect, so the reply can wait for it. */
   applied(): Promise<void>;
+}
+
+/** One action on a state: its result, or an AwsError. */
+export type Action<S> = (state: S, q: QueryParams) => QueryResult;
+
+/** The Query API `version` of `actions` on `state`. */
+export function queryApi<S extends { applied(): Promise<void> }>(
+  version: string,
+  actions: Record<string, Action<S>>,
+  state: S,
+): QueryApi {
+  return {
+    version,
+    actions: Object.keys(actions),
+    perform: (action, q) => {
+      // Own keys only: "toString" is no action.
+      const act = Object.hasOwn(actions, action) ? actions[action] : undefined;
+      if (!act)
+        throw new AwsError(
+          'InvalidAction',
+          `The action ${action} is not valid for this web service.`,
+        );
+      return act(state, q);
+    },
+    applied: () => state.applied(),
+  };
 }
 
 /** A form-encoded Query request's parameters. */
@@ -59,11 +87,14 @@ export const requiredParam = (q: QueryParams, name: string): string => {
   return v;
 };
 
-/** A port number parameter, 1-65535. */
-export const portParam = (text: string, name: string): number => {
+/** A port number, 1-65535; `member` is how AWS's validation message names it. */
+export const portParam = (text: string, member: string): number => {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new AwsError('ValidationError', `${name} must be 1-65535, not ${text}`);
+  if (!/^-?\d+$/.test(text)) throw validationErrors([violation(text, member, 'be an integer')]);
+  if (n < 1)
+    throw validationErrors([violation(n, member, 'have value greater than or equal to 1')]);
+  if (n > 65535)
+    throw validationErrors([violation(n, member, 'have value less than or equal to 65535')]);
   return n;
 };
 

@@ -1,20 +1,21 @@
 // The ELBv2 API's actions (2015-12-01) that an NLB PROXY-protocol check needs,
 // on an ElbV2State: Query parameters in, the result object out (the server
 // renders it as XML).
-import { portParam, type QueryApi, type QueryParams } from './query-xml.ts';
-import { ElbV2Error, missing } from './v2-error.ts';
+import { portParam, queryApi, type Action, type QueryApi, type QueryParams } from './query-xml.ts';
+import { missing } from './aws-error.ts';
+import { HOSTED_ZONE_ID, SUBNETS, VPC_ID } from './simulated-vpc.ts';
 import type { ElbV2State, NetworkLoadBalancer, TargetGroup, TcpListener } from './v2-model.ts';
 
 export const ELBV2_API_VERSION = '2015-12-01';
 
-/** The simulated VPC and zone every balancer and group sits in. */
-const VPC_ID = 'vpc-local';
-const ZONE = { ZoneName: 'local-a', SubnetId: 'subnet-local' };
+/** The simulated VPC's first zone, where the NLB sits (with no Elastic IP: no addresses to list). */
+const ZONE = { ...SUBNETS[0], LoadBalancerAddresses: [] };
 
 /** How AWS shows a network load balancer in DescribeLoadBalancers. */
 const loadBalancer = (lb: NetworkLoadBalancer) => ({
   LoadBalancerArn: lb.LoadBalancerArn,
   DNSName: lb.DNSName,
+  CanonicalHostedZoneId: HOSTED_ZONE_ID,
   CreatedTime: lb.CreatedTime,
   LoadBalancerName: lb.LoadBalancerName,
   Scheme: 'internet-facing',
@@ -34,7 +35,10 @@ const listener = (l: TcpListener) => ({
     {
       Type: 'forward',
       TargetGroupArn: l.TargetGroupArn,
-      ForwardConfig: { TargetGroups: [{ TargetGroupArn: l.TargetGroupArn, Weight: 1 }] },
+      ForwardConfig: {
+        TargetGroups: [{ TargetGroupArn: l.TargetGroupArn, Weight: 1 }],
+        TargetGroupStickinessConfig: { Enabled: false },
+      },
     },
   ],
 });
@@ -69,10 +73,19 @@ function required(q: QueryParams, name: string, member: string): string {
 
 const targetGroupArn = (q: QueryParams) => required(q, 'TargetGroupArn', 'targetGroupArn');
 
-type Action = (state: ElbV2State, q: QueryParams) => Record<string, unknown>;
+/** `Targets.member.N.Id/Port`; Register and Deregister need at least one. */
+function targets(q: QueryParams, needed: boolean) {
+  const given = q.records('Targets', ['Id', 'Port']).map((t, i) => {
+    if (t.Id === undefined) throw missing(`targets.${i + 1}.member.id`);
+    const member = `targets.${i + 1}.member.port`;
+    return { Id: t.Id, Port: t.Port === undefined ? undefined : portParam(t.Port, member) };
+  });
+  if (needed && given.length === 0) throw missing('targets');
+  return given;
+}
 
 /** Each action: its result, or an ElbV2Error. */
-const ACTIONS: Record<string, Action> = {
+const ACTIONS: Record<string, Action<ElbV2State>> = {
   DescribeLoadBalancers: (state, q) => ({
     LoadBalancers: state
       .describeLoadBalancers(q.list('LoadBalancerArns'), q.list('Names'))
@@ -103,33 +116,21 @@ const ACTIONS: Record<string, Action> = {
       ),
     ),
   }),
-  DescribeTargetHealth: (state, q) => {
-    const targets = q.records('Targets', ['Id', 'Port']).map((t, i) => {
-      if (t.Id === undefined) throw missing(`targets.${i + 1}.member.id`);
-      return { Id: t.Id, Port: t.Port === undefined ? undefined : portParam(t.Port, 'Port') };
-    });
-    return {
-      TargetHealthDescriptions: state
-        .describeTargetHealth(targetGroupArn(q), targets)
-        .map((h) => ({ ...h, HealthCheckPort: String(h.Target.Port) })),
-    };
+  DescribeTargetHealth: async (state, q) => ({
+    TargetHealthDescriptions: (
+      await state.describeTargetHealth(targetGroupArn(q), targets(q, false))
+    ).map((h) => ({ ...h, HealthCheckPort: String(h.Target.Port) })),
+  }),
+  RegisterTargets: (state, q) => {
+    state.registerTargets(targetGroupArn(q), targets(q, true));
+    return {};
+  },
+  DeregisterTargets: (state, q) => {
+    state.deregisterTargets(targetGroupArn(q), targets(q, true));
+    return {};
   },
 };
 
 /** The ELBv2 API on `state`, for the simulator's HTTP server. */
-export function elbV2Api(state: ElbV2State): QueryApi {
-  return {
-    version: ELBV2_API_VERSION,
-    perform: (action, q) => {
-      // Own keys only: "toString" is no action.
-      const act = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-      if (!act)
-        throw new ElbV2Error(
-          'InvalidAction',
-          `The action ${action} is not valid for this web service.`,
-        );
-      return act(state, q);
-    },
-    applied: () => state.applied(),
-  };
-}
+export const elbV2Api = (state: ElbV2State): QueryApi =>
+  queryApi(ELBV2_API_VERSION, ACTIONS, state);

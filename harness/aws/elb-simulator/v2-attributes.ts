@@ -1,7 +1,8 @@
 // The attributes of a Network Load Balancer's TCP target group (instance
 // targets): the set and defaults DescribeTargetGroupAttributes lists, and the
 // checks ModifyTargetGroupAttributes makes before it changes anything. Pure.
-import { ElbV2Error, missing } from './v2-error.ts';
+import { missing } from './aws-error.ts';
+import { ElbV2Error } from './v2-error.ts';
 
 export interface Attribute {
   Key: string;
@@ -46,22 +47,11 @@ const stickinessType: Check = (key, value) => {
     throw invalid(`'Stickiness type' must be one of [app_cookie, lb_cookie, source_ip]`);
 };
 
-// HAProxy proxies the connection, so the backend sees its address, never the
-// client's: the simulated group has client IP preservation off (as if created
-// so) and refuses to turn it on rather than pretend.
-const preserveClientIp: Check = (key, value) => {
-  BOOLEAN(key, value);
-  if (value === 'true')
-    throw new ElbV2Error(
-      'InvalidConfigurationRequest',
-      'proxyproof simulator: its balancer (HAProxy) cannot preserve client IPs; use proxy_protocol_v2.enabled',
-    );
-};
-
 /** Key → [default, check], in the order DescribeTargetGroupAttributes lists them. */
 const NLB_TCP: Record<string, [string, Check]> = {
   'proxy_protocol_v2.enabled': ['false', BOOLEAN],
-  'preserve_client_ip.enabled': ['false', preserveClientIp],
+  // On for instance targets, the NLB guide says (off only for IP targets over TCP or TLS).
+  'preserve_client_ip.enabled': ['true', BOOLEAN],
   'deregistration_delay.timeout_seconds': ['300', between(0, 3600)],
   'deregistration_delay.connection_termination.enabled': ['false', BOOLEAN],
   'stickiness.enabled': ['false', BOOLEAN],
@@ -103,6 +93,13 @@ const OTHER_KINDS = new Set([
   'target_failover.on_unhealthy',
 ]);
 
+/**
+ * Keys AWS does not let an account set: only AWS Support changes them, and
+ * DescribeTargetGroupAttributes does not show them (reported: hashicorp/
+ * terraform-provider-aws#19766, #41450; pires/go-proxyproto#25).
+ */
+const SUPPORT_ONLY = new Set(['proxy_protocol_v2.client_to_server.header_placement']);
+
 /** A new TCP target group's attributes. */
 export function defaultAttributes(): Map<string, string> {
   return new Map(Object.entries(NLB_TCP).map(([key, [value]]) => [key, value]));
@@ -122,6 +119,9 @@ export function checkAttributeChanges(
     const value = Value ?? '';
     const spec = NLB_TCP[Key];
     if (spec) spec[1](Key, value);
+    // AWS's own answer is not established: ValidationError is the nearest.
+    else if (SUPPORT_ONLY.has(Key))
+      throw invalid(`Target group attribute key '${Key}' can only be changed by AWS Support`);
     else if (OTHER_KINDS.has(Key))
       throw new ElbV2Error(
         'InvalidConfigurationRequest',

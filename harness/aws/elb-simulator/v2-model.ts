@@ -2,11 +2,11 @@
 // balancers, their TCP listeners, TCP target groups with registered targets
 // and attributes. Pure: no I/O; v2-api.ts turns requests into these calls.
 import { randomBytes } from 'node:crypto';
+import { apiOnly, type Driver } from './driver.ts';
 import { checkAttributeChanges, defaultAttributes } from './v2-attributes.ts';
+import { ACCOUNT_ID } from './simulated-vpc.ts';
 import { ElbV2Error } from './v2-error.ts';
-
-/** The account every simulated ARN names (AWS's documentation account). */
-export const ACCOUNT_ID = '123456789012';
+import { targetHealth, type TargetHealthState } from './v2-target-health.ts';
 
 export interface NetworkLoadBalancer {
   LoadBalancerArn: string;
@@ -23,19 +23,39 @@ export interface TcpListener {
   TargetGroupArn: string;
 }
 
+export interface Target {
+  /** An instance id (here, a backend container's name). */
+  Id: string;
+  Port: number;
+}
+
 export interface TargetGroup {
   TargetGroupArn: string;
   TargetGroupName: string;
   Port: number;
   LoadBalancerArns: string[];
-  /** Registered targets: instance ids (here, backend container names) and their ports. */
-  Targets: { Id: string; Port: number }[];
+  /** Registered targets, in the order they were registered. */
+  Targets: Target[];
   Attributes: Map<string, string>;
+  /** What this group's changes drive, and how it sees its targets. */
+  readonly driver: TargetGroupDriver;
 }
 
+/** What one target group drives: its changes applied there, its targets' instances as it sees them. */
+export type TargetGroupDriver = Driver<TargetGroup>;
+
+/** A target group that exists only in the API. */
+export const NOTHING_DRIVEN: TargetGroupDriver = apiOnly();
+
 export interface TargetHealth {
-  Target: { Id: string; Port: number };
-  TargetHealth: { State: string; Reason?: string; Description?: string };
+  Target: Target;
+  TargetHealth: TargetHealthState;
+}
+
+/** What the state stands in front of. */
+export interface ElbV2World {
+  /** The instance ids that exist (locally, the backend containers' names); without it, any id does. */
+  instanceIds?: readonly string[];
 }
 
 const hex16 = () => randomBytes(8).toString('hex');
@@ -83,12 +103,12 @@ export class ElbV2State {
   private readonly listeners = new Map<string, TcpListener>();
   private readonly targetGroups = new Map<string, TargetGroup>();
 
-  /** The effect of the last attribute change (e.g. an HAProxy reload), so a reply can wait for it. */
+  /** The effect of the last change (e.g. an HAProxy reload), so a reply can wait for it. */
   private applying: Promise<void> = Promise.resolve();
 
   constructor(
     readonly region: string,
-    private readonly onChange: (tg: TargetGroup) => void | Promise<void> = () => undefined,
+    private readonly world: ElbV2World = {},
   ) {}
 
   /** Resolves once the last change has been applied to whatever the state drives. */
@@ -118,7 +138,8 @@ export class ElbV2State {
     return lb;
   }
 
-  createTargetGroup(name: string, port: number): TargetGroup {
+  /** A TCP instance target group driving `driver` (nothing, unless told). */
+  createTargetGroup(name: string, port: number, driver = NOTHING_DRIVEN): TargetGroup {
     checkName('Target group', name);
     if ([...this.targetGroups.values()].some((tg) => tg.TargetGroupName === name))
       throw new ElbV2Error(
@@ -132,6 +153,7 @@ export class ElbV2State {
       LoadBalancerArns: [],
       Targets: [],
       Attributes: defaultAttributes(),
+      driver,
     };
     this.targetGroups.set(tg.TargetGroupArn, tg);
     return tg;
@@ -153,10 +175,54 @@ export class ElbV2State {
     return listener;
   }
 
-  registerTargets(targetGroupArn: string, ids: string[]): void {
+  /** The targets, each port defaulting to the group's; AWS's InvalidTarget for an instance that does not exist. */
+  private existing(
+    tg: TargetGroup,
+    targets: { Id: string; Port?: number | undefined }[],
+  ): Target[] {
+    const known = this.world.instanceIds;
+    if (known && targets.some((t) => !known.includes(t.Id)))
+      throw new ElbV2Error(
+        'InvalidTarget',
+        'The specified target does not exist or is not in the same VPC as the target group.',
+      );
+    return targets.map(({ Id, Port }) => ({ Id, Port: Port ?? tg.Port }));
+  }
+
+  /** Registers targets (again is no change) and applies the group. */
+  registerTargets(
+    targetGroupArn: string,
+    targets: { Id: string; Port?: number | undefined }[],
+  ): void {
     const tg = this.targetGroup(targetGroupArn);
-    for (const Id of ids)
-      if (!tg.Targets.some((t) => t.Id === Id)) tg.Targets.push({ Id, Port: tg.Port });
+    for (const t of this.existing(tg, targets))
+      if (!tg.Targets.some((r) => r.Id === t.Id && r.Port === t.Port)) tg.Targets.push(t);
+    this.changed(tg);
+  }
+
+  /** Deregisters targets and applies the group; one that is not registered is InvalidTarget. */
+  deregisterTargets(
+    targetGroupArn: string,
+    targets: { Id: string; Port?: number | undefined }[],
+  ): void {
+    const tg = this.targetGroup(targetGroupArn);
+    const leaving = this.existing(tg, targets);
+    if (leaving.some((t) => !tg.Targets.some((r) => r.Id === t.Id && r.Port === t.Port)))
+      throw new ElbV2Error(
+        'InvalidTarget',
+        'The specified target does not exist or is not in the same VPC as the target group.',
+      );
+    tg.Targets = tg.Targets.filter((r) => !leaving.some((t) => t.Id === r.Id && t.Port === r.Port));
+    this.changed(tg);
+  }
+
+  /**
+   * Applies `tg` through its driver. Changes take effect in the order made:
+   * each waits for the one before, failed or not, so two quick calls never
+   * reload HAProxy at once.
+   */
+  private changed(tg: TargetGroup): void {
+    this.applying = this.applying.catch(() => undefined).then(() => tg.driver.apply(tg));
   }
 
   describeLoadBalancers(arns: string[], names: string[]): NetworkLoadBalancer[] {
@@ -233,36 +299,47 @@ export class ElbV2State {
   ): TargetGroup {
     const tg = this.targetGroup(arn);
     for (const { Key, Value } of checkAttributeChanges(changes)) tg.Attributes.set(Key, Value);
-    // Changes take effect in the order made: each waits for the one before,
-    // failed or not, so two quick calls never reload HAProxy at once.
-    this.applying = this.applying.catch(() => undefined).then(() => this.onChange(tg));
+    this.changed(tg);
     return tg;
   }
 
   /**
-   * Registered targets are shown healthy, as they are when the topology has
-   * started (every backend ready); the simulator does not probe them later.
+   * The asked targets' health (every registered one when none is asked):
+   * a registered target as its group's driver sees it, any other as unused.
+   * A driver that cannot tell is AWS's HealthUnavailable.
    */
-  describeTargetHealth(arn: string, targets: { Id: string; Port?: number }[]): TargetHealth[] {
+  async describeTargetHealth(
+    arn: string,
+    targets: { Id: string; Port?: number | undefined }[],
+  ): Promise<TargetHealth[]> {
     const tg = this.targetGroup(arn);
-    const wanted = targets.length > 0 ? targets : tg.Targets;
-    return wanted.map(({ Id, Port }) => {
-      const Target = { Id, Port: Port ?? tg.Port };
-      return tg.Targets.some((t) => t.Id === Id && t.Port === Target.Port)
-        ? { Target, TargetHealth: { State: 'healthy' } }
-        : {
-            Target,
-            TargetHealth: {
-              State: 'unused',
-              Reason: 'Target.NotRegistered',
-              Description: 'Target is not registered to the target group',
-            },
-          };
+    const asked = targets.length > 0 ? this.existing(tg, targets) : [...tg.Targets];
+    const registered = asked.filter((t) =>
+      tg.Targets.some((r) => r.Id === t.Id && r.Port === t.Port),
+    );
+    const seen = await Promise.resolve(tg.driver.health(registered.map((t) => t.Id))).catch(() => {
+      throw new ElbV2Error(
+        'HealthUnavailable',
+        'The health of the specified targets could not be retrieved due to an internal error.',
+      );
+    });
+    return asked.map((Target) => {
+      const i = registered.indexOf(Target);
+      return {
+        Target,
+        TargetHealth: targetHealth(i < 0 ? 'not-registered' : (seen[i] ?? 'unknown')),
+      };
     });
   }
 
   /** Whether the group's targets get a PROXY v2 header: proxy_protocol_v2.enabled is true. */
   proxyProtocolV2On(targetGroupArn: string): boolean {
-    return this.targetGroup(targetGroupArn).Attributes.get('proxy_protocol_v2.enabled') === 'true';
+    return attributeOn(this.targetGroup(targetGroupArn), 'proxy_protocol_v2.enabled');
   }
 }
+
+/** Whether a Boolean attribute of `tg` is true. */
+export const attributeOn = (
+  tg: TargetGroup,
+  key: 'proxy_protocol_v2.enabled' | 'preserve_client_ip.enabled',
+): boolean => tg.Attributes.get(key) === 'true';

@@ -185,7 +185,6 @@ export async function startHaproxy(
     backends: opts.backends,
     config: () => config,
     reconfigure,
-    setProxyProtocol: (proxyProtocol) => reconfigure({ proxyProtocol }),
     loggedOrigins: async () => originsFromLog(await containerOutput(id)),
     backendStates: async () => {
       // One `show stat` on the runtime API: bash's /dev/tcp is the only client in the image.

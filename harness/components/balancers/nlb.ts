@@ -4,6 +4,10 @@ import { balancerOptions, haproxySpec, startLocalBalancer } from './local-balanc
 import { setNlbProxyProtocolThroughApi } from './simulated-nlb.ts';
 import { HEADER_PLACEMENTS } from '../../data-plane/session/settings.ts';
 
+/** AWS's default for instance targets, unless the scenario says. */
+const preservesClientIp = (o: { preserveClientIp?: boolean | undefined }) =>
+  o.preserveClientIp ?? true;
+
 /** HAProxy's loopback frontend behind the data plane (beside its runtime API on 9101). */
 const DATA_PLANE_UPSTREAM_PORT = 9102;
 
@@ -50,7 +54,7 @@ export const nlb: BalancerKind<typeof options> = {
       backends,
       haproxySpec(o, {
         v2Options: o.v2Tlvs,
-        preserveClientIp: o.preserveClientIp ?? true,
+        preserveClientIp: preservesClientIp(o),
         // The data plane writes the header when an NLB would (harness/data-plane/).
         dataPlane: {
           upstreamPort: DATA_PLANE_UPSTREAM_PORT,
@@ -58,6 +62,7 @@ export const nlb: BalancerKind<typeof options> = {
         },
       }),
       { kind: 'nlb', healthCheck: o.healthCheck, transparent: true },
-      (haproxy, on) => setNlbProxyProtocolThroughApi(haproxy, o.instancePort, on),
+      (haproxy, on) =>
+        setNlbProxyProtocolThroughApi(haproxy, o.instancePort, on, preservesClientIp(o)),
     ),
 };

@@ -1,12 +1,15 @@
 import type { BalancerSpec } from '../../topology/haproxy-config.ts';
-import type { BackendState, BalancerChange, Haproxy } from './stand-in.ts';
+import type { BalancerChange, Haproxy } from './stand-in.ts';
+import { backendsHealth } from './backend-health.ts';
 import { setClassicProxyProtocol } from '../../aws/classic-proxy-protocol.ts';
+import { parseHealthCheckTarget, type HealthCheck } from '../../aws/elb-simulator/health.ts';
 import {
-  parseHealthCheckTarget,
-  type HealthCheck,
-  type InstanceCondition,
-} from '../../aws/elb-simulator/health.ts';
-import { ElbState, type LoadBalancer } from '../../aws/elb-simulator/model.ts';
+  ElbState,
+  proxyProtocolOn,
+  type BalancerDriver,
+  type LoadBalancer,
+} from '../../aws/elb-simulator/model.ts';
+import { SUBNETS } from '../../aws/elb-simulator/simulated-vpc.ts';
 import { classicElbApi } from '../../aws/elb-simulator/classic-api.ts';
 import { simulatorClient, withSimulatedApi } from '../../aws/local-simulator.ts';
 
@@ -14,29 +17,22 @@ import { simulatorClient, withSimulatedApi } from '../../aws/local-simulator.ts'
 export type ElbTopology = Pick<Haproxy, 'reconfigure' | 'backends' | 'backendStates'>;
 
 /**
- * ELB state whose changes reconfigure this topology's HAProxy from the whole
- * load balancer: v1 on `instancePort` while a ProxyProtocol policy applies
- * there, servers for the registered instances (the backends, by name), and
- * the health check once ConfigureHealthCheck has set one. The API's reply
- * waits for the reload, so a change is live once the call returns.
+ * A load balancer driving this topology's HAProxy from the whole balancer:
+ * v1 on `instancePort` while a ProxyProtocol policy applies there, servers
+ * for the registered instances (the backends, by name), and the health check
+ * once ConfigureHealthCheck has set one; its instances as HAProxy sees them.
+ * The API's reply waits for the reload, so a change is live once the call returns.
  */
-export function elbStateDriving(topology: ElbTopology, instancePort: number): ElbState {
-  const state: ElbState = new ElbState(
-    (lb) => topology.reconfigure(balancerChange(state, lb, instancePort)),
-    {
-      instanceIds: topology.backends.map((b) => b.name),
-      instanceHealth: async (ids) => {
-        const seen = await topology.backendStates();
-        return ids.map((id) => instanceCondition(seen.find((b) => b.name === id)));
-      },
-    },
-  );
-  return state;
+export function haproxyDriver(topology: ElbTopology, instancePort: number): BalancerDriver {
+  return {
+    apply: (lb) => topology.reconfigure(balancerChange(lb, instancePort)),
+    health: (ids) => backendsHealth(topology, ids),
+  };
 }
 
 /** The whole load balancer in HAProxy's terms. */
-function balancerChange(state: ElbState, lb: LoadBalancer, instancePort: number): BalancerChange {
-  const proxyOn = (port: number) => state.proxyProtocolOn(lb.LoadBalancerName, port);
+function balancerChange(lb: LoadBalancer, instancePort: number): BalancerChange {
+  const proxyOn = (port: number) => proxyProtocolOn(lb, port);
   return {
     proxyProtocol: proxyOn(instancePort) ? 'v1' : 'none',
     instances: [...lb.Instances],
@@ -68,49 +64,37 @@ function haproxyCheck(
 }
 
 /**
- * A registered instance's health from what is cheap and sure: a container
- * that is not running is stopped, whatever HAProxy last saw; otherwise
- * HAProxy's own server status, which is what decides where connections go
- * (its runtime API, one exec, no extra traffic to the backends). Without
- * checks HAProxy says "no check" and sends to it: in service. A status it
- * cannot give is AWS's transient error.
- */
-function instanceCondition(backend: BackendState | undefined): InstanceCondition {
-  if (!backend?.running) return 'stopped';
-  const status = backend.haproxy ?? '';
-  if (/^(UP|no check)\b/.test(status)) return 'in-service'; // "UP 1/2" is still up, going down
-  if (status === 'DOWN') return 'failing-checks';
-  if (status.startsWith('DOWN ')) return 'not-yet-healthy'; // "DOWN 1/2": coming up
-  return 'transient';
-}
-
-/**
- * One Classic ELB (`name`, a TCP listener forwarding to the instance port) in
+ * The Classic ELB API with one load balancer (`name`, a TCP listener
+ * forwarding to the instance port, in the simulated VPC's first zone) in
  * front of the topology's backends, all registered, whose changes drive its
  * HAProxy. As on AWS, the balancer exists before anyone sets a policy on it.
+ * Balancers created through the API later drive nothing: there is one HAProxy.
  */
 export function localClassicElb(
   topology: ElbTopology,
   name: string,
   listener: { port: number; instancePort: number },
 ): ElbState {
-  const state = elbStateDriving(topology, listener.instancePort);
+  const instanceIds = topology.backends.map((b) => b.name);
+  const state = new ElbState({ instanceIds });
   state.createLoadBalancer(
-    name,
-    [
-      {
-        Protocol: 'TCP',
-        LoadBalancerPort: listener.port,
-        InstanceProtocol: 'TCP',
-        InstancePort: listener.instancePort,
-      },
-    ],
-    'elb.proxyproof.local',
+    {
+      LoadBalancerName: name,
+      Listeners: [
+        {
+          Protocol: 'TCP',
+          LoadBalancerPort: listener.port,
+          InstanceProtocol: 'TCP',
+          InstancePort: listener.instancePort,
+        },
+      ],
+      AvailabilityZones: [SUBNETS[0].ZoneName],
+      Subnets: [],
+      SecurityGroups: [],
+    },
+    haproxyDriver(topology, listener.instancePort),
   );
-  state.registerInstances(
-    name,
-    topology.backends.map((b) => b.name),
-  );
+  state.registerInstances(name, instanceIds);
   return state;
 }
 

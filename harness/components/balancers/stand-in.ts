@@ -10,7 +10,10 @@ export interface BalancerChange {
   /** The backends it sends to, by name (an ELB's registered instances); none is allowed. */
   instances?: string[];
   healthCheck?: BalancerSpec['healthCheck'];
-  /** An NLB's preserve_client_ip.enabled. */
+  /**
+   * An NLB target group's preserve_client_ip.enabled: whether the backends
+   * see the client's address as the connection's source (TPROXY, haproxy.ts).
+   */
   preserveClientIp?: boolean;
 }
 
@@ -41,8 +44,6 @@ export interface Haproxy {
    * to change, no reload. Changes apply one at a time, in the order asked.
    */
   reconfigure(change: BalancerChange): Promise<void>;
-  /** `reconfigure` of the PROXY setting alone. */
-  setProxyProtocol(proxyProtocol: BalancerSpec['proxyProtocol']): Promise<void>;
   /** Every backend: its container running or not, and HAProxy's view of it. */
   backendStates(): Promise<BackendState[]>;
   /** Session origins as its frontend logged them (each at its session's end). */
