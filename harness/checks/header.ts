@@ -25,8 +25,9 @@ const options = z
     /**
      * What the header's destination address must be: `balancer` — the
      * balancer's own address on the backends' network, which the backend also
-     * sees as the TCP peer (a Classic ELB); `dialled` — the address the client
-     * dialled, not the peer's (HAProxy, an NLB).
+     * sees as the TCP peer (a Classic ELB); `dialled` — not that address: one
+     * the client side dialled, as an NLB's header names (the capture cannot
+     * say which address a client dialled, so only the peer is ruled out).
      */
     destination: z.enum(['balancer', 'dialled']).optional(),
   })
@@ -181,10 +182,12 @@ export const header: CheckKind<typeof options> = {
           ),
         ),
       ];
-      const whose =
-        want.destination === 'balancer'
-          ? "the balancer's own address, the TCP peer each backend saw"
-          : "the balancer's listener, the address the client dialled";
+      const whose = {
+        balancer: "the balancer's own address, the TCP peer each backend saw",
+        dialled: 'not the TCP peer the backends saw: the listener the client side dialled',
+        // Unchecked: said as what the header means, not as a finding.
+        unchecked: "the balancer's side of the connection",
+      }[want.destination ?? 'unchecked'];
       return `each PROXY ${want.version} header's source is its client's origin; its destination (${destinations.join(', ')}) is ${whose}`;
     },
   }),

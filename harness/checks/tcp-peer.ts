@@ -29,13 +29,20 @@ export const tcpPeer: CheckKind<typeof options> = {
       if (!peer)
         return wrong('the connection is not in the backend captures, so its TCP peer is unseen');
       const from = formatEndpoint({ address: peer.src, port: peer.sport });
-      const expected = who === 'client' ? o.origin.address : o.balancer.address;
-      if (expected === null) return wrong("the balancer's own address is unknown here");
-      return sameAddress(peer.src, expected)
+      if (who === 'client')
+        // Preservation keeps the client's port too: the peer is the client's very socket.
+        return sameAddress(peer.src, o.origin.address) && peer.sport === o.origin.port
+          ? fine()
+          : wrong(`the backend's TCP peer was ${from}, not the client ${formatEndpoint(o.origin)}`);
+      const own = o.balancer.address;
+      if (own === null) return wrong("the balancer's own address is unknown here");
+      return sameAddress(peer.src, own)
         ? fine()
-        : wrong(`the backend's TCP peer was ${from}, not the ${who} (${expected})`);
+        : wrong(`the backend's TCP peer was ${from}, not the balancer (${own})`);
     },
     passed(evidence) {
+      const limits = evidence[0]?.unobservable?.wire;
+      if (limits) return `not checked here: ${limits}`;
       const first = evidence[0]?.captured?.connection;
       const example = first
         ? ` (e.g. ${formatEndpoint({ address: first.src, port: first.sport })})`

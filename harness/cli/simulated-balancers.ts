@@ -57,11 +57,17 @@ function nlb(topology: Haproxy, region: string, port: number): SimulatedBalancer
       loadBalancerArn: loadBalancer.LoadBalancerArn,
       targetGroupArn: targetGroup.TargetGroupArn,
     },
-    switch: 'proxy_protocol_v2.enabled=true',
+    switch: 'proxy_protocol_v2.enabled=true (once preserve_client_ip.enabled=false)',
     commands: (endpoint) => [
       `ELB APIs (v2 and Classic) ready at ${endpoint} (any credentials; region ${region}). Try:`,
       `  aws elbv2 describe-target-group-attributes --endpoint-url ${endpoint} \\`,
       `      ${tg}`,
+      // AWS's default for instance targets keeps the client as the TCP peer: MariaDB sees you
+      // already, and refuses a PROXY header from you unless it trusts your network.
+      '  # preserve_client_ip.enabled is true, as on AWS: turn it off to see the header do its work',
+      `  aws elbv2 modify-target-group-attributes --endpoint-url ${endpoint} \\`,
+      `      ${tg} \\`,
+      '      --attributes Key=preserve_client_ip.enabled,Value=false',
       `  aws elbv2 modify-target-group-attributes --endpoint-url ${endpoint} \\`,
       `      ${tg} \\`,
       '      --attributes Key=proxy_protocol_v2.enabled,Value=true',

@@ -15,7 +15,7 @@ type Part<K extends keyof Scenario> = Scenario[K];
 /** The scenario with its balancer's options changed. */
 const balancer = (s: Scenario, change: Partial<Part<'balancer'>>): Scenario => ({
   ...s,
-  balancer: { ...s.balancer, ...change },
+  balancer: { ...s.balancer, ...change } as Part<'balancer'>,
 });
 const backends = (s: Scenario, change: Partial<Part<'backends'>>): Scenario => ({
   ...s,
@@ -49,6 +49,18 @@ const BREAKS: Record<string, { break: (s: Scenario) => Scenario; expect: RegExp 
   'health-checks-mysql': {
     break: (s) => healthCheck(s, 'tcp'),
     expect: /left aborted handshakes on the backends .* expected none/,
+  },
+  'nlb-health-checks': {
+    break: (s) => balancer(s, { healthCheck: undefined }),
+    expect: /left no aborted handshakes on some backend|no health check reached a backend/,
+  },
+  'nlb-client-ip-preserved': {
+    break: (s) => balancer(s, { preserveClientIp: false }),
+    expect: /the backend's TCP peer was \S+, not the client/,
+  },
+  'nlb-client-ip-preserved-untrusted': {
+    break: (s) => balancer(s, { preserveClientIp: false }),
+    expect: /accepted the session .* although it should have refused it/,
   },
   ipv6: {
     break: (s) => balancer(s, { ipv6Clients: false }),

@@ -2,7 +2,13 @@ import { ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load
 import { nlbSimulatorClient } from '../../harness/aws/local-simulator.ts';
 import { normaliseAddress } from '../../harness/net/endpoint.ts';
 import { awsElb, hasAwsCli } from '../support/aws-cli.ts';
-import { balancerConfig, whileSimulating, whoAmI, type Ready } from '../support/simulation.ts';
+import {
+  balancerConfig,
+  dataPlaneSettings,
+  whileSimulating,
+  whoAmI,
+  type Ready,
+} from '../support/simulation.ts';
 
 const CONTAINERS = 15 * 60_000;
 
@@ -60,6 +66,28 @@ const title = hasAwsCli
           );
           await setPolicies('proxy-protocol-policy');
         });
+        // A second balancer made through the API drives nothing here: emptying its
+        // policies leaves the first one's HAProxy serving (it once took it over).
+        await elb(
+          'create-load-balancer',
+          '--load-balancer-name',
+          'noaz',
+          '--listeners',
+          'Protocol=TCP,LoadBalancerPort=1,InstancePort=1',
+          '--availability-zones',
+          'local-a',
+        );
+        await elb(
+          'set-load-balancer-policies-for-backend-server',
+          '--load-balancer-name',
+          'noaz',
+          '--instance-port',
+          '1',
+          '--policy-names',
+          '[]',
+        );
+        expect((await whoAmI(ready)).seen).toBe(normaliseAddress(ready.balancerVpcAddress));
+        expect(await balancerConfig()).toMatch(/^ {2}server /m);
       }),
     CONTAINERS,
   );
@@ -76,18 +104,24 @@ describe('proxyproof simulate --kind nlb, through @aws-sdk/client-elastic-load-b
             /:loadbalancer\/net\/proxyproof-nlb\/[0-9a-f]{16}$/,
           );
           const elbv2 = nlbSimulatorClient(ready.endpoint, ready.region);
+          const attribute = (Key: string, on: boolean) =>
+            elbv2.send(
+              new ModifyTargetGroupAttributesCommand({
+                TargetGroupArn: ready.targetGroupArn,
+                Attributes: [{ Key, Value: String(on) }],
+              }),
+            );
           try {
+            // AWS's default for instance targets: the backend's TCP peer is the client already.
+            const preserved = await whoAmI(ready);
+            expect(preserved.seen).toBe(preserved.balancerSaw);
+            expect(preserved.seen).not.toBe(normaliseAddress(ready.balancerVpcAddress));
+            await attribute('preserve_client_ip.enabled', false);
             await seenAcrossSwitch(ready, async (on) => {
-              await elbv2.send(
-                new ModifyTargetGroupAttributesCommand({
-                  TargetGroupArn: ready.targetGroupArn,
-                  Attributes: [{ Key: 'proxy_protocol_v2.enabled', Value: String(on) }],
-                }),
-              );
-              // MariaDB takes v1 and v2 alike: that it is v2 shows in HAProxy's config.
-              const config = await balancerConfig();
-              expect(config.includes(' send-proxy-v2')).toBe(on);
-              expect(/ send-proxy(?!-v2)/.test(config)).toBe(false);
+              await attribute('proxy_protocol_v2.enabled', on);
+              // The data plane writes the v2 header; HAProxy writes none of its own.
+              expect((await dataPlaneSettings()).proxyProtocol).toBe(on);
+              expect(/ send-proxy/.test(await balancerConfig())).toBe(false);
             });
           } finally {
             elbv2.destroy();

@@ -88,19 +88,33 @@ export async function whoAmI(ready: Ready): Promise<{ seen: string; balancerSaw:
   };
 }
 
-/** The running simulation's balancer container. */
-async function balancerId(): Promise<string> {
+/** The running simulation's container named `-simulate-<role>`. */
+async function simulationContainer(role: string): Promise<string> {
   const { stdout } = await execa('docker', [
     'ps',
     '-q',
     '--filter',
     'label=proxyproof.topology=simulate',
     '--filter',
-    'name=-simulate-balancer$',
+    `name=-simulate-${role}$`,
   ]);
   const [id, ...others] = stdout.split('\n').filter(Boolean);
-  if (!id || others.length > 0) throw new Error(`expected one simulate balancer, found: ${stdout}`);
+  if (!id || others.length > 0) throw new Error(`expected one simulate ${role}, found: ${stdout}`);
   return id;
+}
+
+const balancerId = () => simulationContainer('balancer');
+
+/** The settings the running simulation's NLB data plane reads for each new connection. */
+export async function dataPlaneSettings(): Promise<{ proxyProtocol: boolean }> {
+  const id = await simulationContainer('nlb-data-plane');
+  const { stdout } = await execa('docker', [
+    'exec',
+    id,
+    'cat',
+    '/etc/proxyproof-nlb-data-plane.json',
+  ]);
+  return JSON.parse(stdout) as { proxyProtocol: boolean };
 }
 
 /** The running simulation's HAProxy config, as the balancer container holds it now. */

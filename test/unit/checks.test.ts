@@ -1104,7 +1104,7 @@ describe('scenario verdict', () => {
     const r = judgeScenario(HEADER_EXPECTED(), [ok, ok], facts, 2);
     expect(r.status).toBe('passed');
     expect(r.reason.startsWith('all 2 connections passed: ')).toBe(true);
-    expect(r.reason).toMatch(/destination \(172\.20\.0\.2:3306\) is the balancer's listener/);
+    expect(r.reason).toMatch(/destination \(172\.20\.0\.2:3306\) is the balancer's side/);
     expect(r.reason).toContain("each PROXY v1 header's source is its client's origin");
     expect(r.reason).toContain("each backend reported its session's client");
   });
@@ -1327,7 +1327,7 @@ describe("client IP preservation: the backend's TCP peer is the client", () => {
     expect(onConnection(peer('client'), preserved)).toEqual(PASS);
     expect(onConnection(peer('balancer'), agreeing)).toEqual(PASS);
     expect(onConnection(peer('client'), agreeing).problems).toEqual([
-      "the backend's TCP peer was 172.21.0.4:53660, not the client (172.20.0.1)",
+      "the backend's TCP peer was 172.21.0.4:53660, not the client 172.20.0.1:50222",
     ]);
     expect(onConnection(peer('balancer'), { ...agreeing, captured: null }).problems[0]).toMatch(
       /not in the backend captures/,

@@ -116,15 +116,15 @@ export async function startHaproxy(
     });
     vpcAddress = stage.balancerVpcAddress;
   }
+  const inspected = await client.container.inspect(client.container.getById(id));
+  if (opts.vpc && inspected.NetworkSettings.Networks[stage.vpc.name]?.IPAddress !== vpcAddress)
+    throw new Error(`${name} did not get ${vpcAddress} on the vpc network`);
   if (opts.transparent && opts.vpc) await routeThroughBalancer(stage, id, opts.backends);
   const settings = dataPlaneSettings(spec);
   const dataPlane =
     spec.dataPlane && settings
       ? await startDataPlane(stage, id, { ...spec, dataPlane: spec.dataPlane }, settings)
       : null;
-  const inspected = await client.container.inspect(client.container.getById(id));
-  if (opts.vpc && inspected.NetworkSettings.Networks[stage.vpc.name]?.IPAddress !== vpcAddress)
-    throw new Error(`${name} did not get ${vpcAddress} on the vpc network`);
   // Clients of a dual-stack balancer dial its IPv6 address.
   const v6 = inspected.NetworkSettings.Networks[stage.internet.name]?.GlobalIPv6Address;
   if (spec.dualStack && !v6) throw new Error(`${name} got no IPv6 address on the internet network`);
@@ -146,14 +146,15 @@ export async function startHaproxy(
     };
     for (const n of named ?? [])
       if (!opts.backends.some((b) => b.name === n)) throw new Error(`no backend ${n}`);
-    // The data plane writes the headers: its settings change whether HAProxy's config does or not.
+    const rendered = renderHaproxyConfig(wanted);
+    if (rendered !== config) await reloadWith(rendered);
+    // The data plane writes the headers: its settings change whether HAProxy's config did or
+    // not, and only once HAProxy took its own part, so the two never disagree.
     const wantedSettings = dataPlaneSettings(wanted);
     if (dataPlane && wantedSettings) await dataPlane.configure(wantedSettings);
-    const rendered = renderHaproxyConfig(wanted);
-    if (rendered === config) {
-      current = wanted;
-      return;
-    }
+    current = wanted;
+  };
+  const reloadWith = async (rendered: string) => {
     const before = await containerOutput(id);
     await started.copyContentToContainer([
       { content: rendered, target: '/etc/haproxy/haproxy.cfg' },
@@ -165,7 +166,6 @@ export async function startHaproxy(
         throw new Error('HAProxy did not take over with its new configuration within 15 s');
       await sleep(50);
     }
-    current = wanted;
     config = rendered;
   };
   let reloading = Promise.resolve();
@@ -193,10 +193,10 @@ export async function startHaproxy(
         '-c',
         `exec 3<>/dev/tcp/${STATS_SOCKET.address}/${STATS_SOCKET.port} && echo 'show stat' >&3 && cat <&3`,
       ]);
-      const statuses =
-        stats.exitCode === 0
-          ? serverStatuses(stats.stdout, backendName(current.instancePort))
-          : new Map<string, string>();
+      // Unanswered, nothing is known: the API says so (HealthUnavailable) rather than guess.
+      if (stats.exitCode !== 0)
+        throw new Error(`HAProxy's runtime API did not answer: ${stats.output.trim()}`);
+      const statuses = serverStatuses(stats.stdout, backendName(current.instancePort));
       const running = (containerId: string) =>
         client.container.inspect(client.container.getById(containerId)).then(
           (c) => c.State.Running,

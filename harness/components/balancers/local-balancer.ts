@@ -9,26 +9,30 @@ import type { Haproxy } from './stand-in.ts';
 
 const port = z.number().int().min(1).max(65535);
 
+/**
+ * Health checks on the instances every intervalMs, for runForMs before the
+ * clients connect, of the kinds a balancer offers: its TCP check as AWS runs
+ * it (with the PROXY header AWS writes on a check whenever the protocol is
+ * on), or a MySQL login after HAProxy's own header (HAProxy's mysql-check;
+ * AWS has none, and it speaks v1 only, so not on an NLB).
+ */
+export const healthCheckOption = <K extends 'tcp' | 'mysql'>(kinds: [K, ...K[]]) =>
+  z
+    .object({
+      kind: z.enum(kinds),
+      intervalMs: z.number().int().min(50).max(10_000),
+      runForMs: z.number().int().min(0).max(30_000),
+    })
+    .strict()
+    .optional();
+
 /** The options every balancer kind has, as scenario files write them. */
 export const balancerOptions = {
   listenerPort: port,
   instancePort: port,
   /** Classic ELB: ProxyProtocolPolicyType on the instance port. NLB: proxy_protocol_v2.enabled. */
   proxyProtocol: z.boolean(),
-  /**
-   * Health checks on the instances every intervalMs, for runForMs before the
-   * clients connect: the balancer's TCP check as AWS runs it (with the PROXY
-   * header AWS writes on a check whenever the protocol is on), or a MySQL login
-   * after HAProxy's own header (HAProxy's mysql-check; AWS has none).
-   */
-  healthCheck: z
-    .object({
-      kind: z.enum(['tcp', 'mysql']),
-      intervalMs: z.number().int().min(50).max(10_000),
-      runForMs: z.number().int().min(0).max(30_000),
-    })
-    .strict()
-    .optional(),
+  healthCheck: healthCheckOption(['tcp', 'mysql']),
   /** Clients reach the balancer over IPv6 (a dual-stack "internet" network, bind :::port v4v6). */
   ipv6Clients: z.boolean().optional(),
   /** It accepts a PROXY header from a proxy in front of it (HAProxy accept-proxy). */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { BalancerKind } from '../types.ts';
-import { balancerOptions, haproxySpec, startLocalBalancer } from './local-balancer.ts';
+import {
+  balancerOptions,
+  haproxySpec,
+  healthCheckOption,
+  startLocalBalancer,
+} from './local-balancer.ts';
 import { setNlbProxyProtocolThroughApi } from './simulated-nlb.ts';
 import { HEADER_PLACEMENTS } from '../../data-plane/session/settings.ts';
 
@@ -15,6 +20,7 @@ const options = z
   .object({
     kind: z.literal('nlb'),
     ...balancerOptions,
+    healthCheck: healthCheckOption(['tcp']),
     /** TLVs to add to each v2 header (HAProxy proxy-v2-options). */
     v2Tlvs: z.array(z.enum(['crc32c', 'unique-id', 'authority'])).optional(),
     /**

@@ -64,14 +64,13 @@ export function localNlb(
     haproxyTargetGroup(topology),
   );
   state.createListener(loadBalancer.LoadBalancerArn, spec.port, targetGroup.TargetGroupArn);
+  // The group is made with it, so the topology is never driven with AWS's default in between.
+  if (spec.preserveClientIp !== undefined)
+    targetGroup.Attributes.set('preserve_client_ip.enabled', String(spec.preserveClientIp));
   state.registerTargets(
     targetGroup.TargetGroupArn,
     instanceIds.map((Id) => ({ Id })),
   );
-  if (spec.preserveClientIp !== undefined)
-    state.modifyTargetGroupAttributes(targetGroup.TargetGroupArn, [
-      { Key: 'preserve_client_ip.enabled', Value: String(spec.preserveClientIp) },
-    ]);
   return { state, loadBalancer, targetGroup };
 }
 
