@@ -2,7 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeTargetGroupAttributesCommand,
+  ModifyTargetGroupAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { execa } from 'execa';
 import { nlbSimulatorClient, simulatorClient } from '../../harness/aws/local-simulator.ts';
 import { sameAddress } from '../../harness/net/endpoint.ts';
@@ -95,11 +98,19 @@ describe('the AWS scenarios with settings pointing at the simulator', () => {
           PROXYPROOF_NLB_TARGET_GROUP_ARN: ready.targetGroupArn,
           PROXYPROOF_NLB_LISTENER: listener(ready),
         });
+        const elbv2 = nlbSimulatorClient(ready.endpoint, ready.region);
+        // As on AWS, instance targets preserve the client's address by default, and the backends
+        // (trusting the vpc only) then refuse the header from it; this NLB has it turned off.
+        await elbv2.send(
+          new ModifyTargetGroupAttributesCommand({
+            TargetGroupArn: ready.targetGroupArn,
+            Attributes: [{ Key: 'preserve_client_ip.enabled', Value: 'false' }],
+          }),
+        );
         const passed = await runScenario('aws-nlb-v2', env);
         expect(`${passed.scenario.status}: ${passed.scenario.reason}`).toMatch(/^passed: /);
         expect(passed.exitCode).toBe(0);
 
-        const elbv2 = nlbSimulatorClient(ready.endpoint, ready.region);
         const attrs = await elbv2.send(
           new DescribeTargetGroupAttributesCommand({ TargetGroupArn: ready.targetGroupArn }),
         );
