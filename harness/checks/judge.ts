@@ -7,6 +7,17 @@ import type { Check, ScenarioFacts } from './check.ts';
 import { trustAdvice } from './refused.ts';
 
 /**
+ * MariaDB names the sender it refused a header from; when that is the client
+ * itself, the balancer is preserving client addresses (where nothing is
+ * captured, as on AWS, this is the only sign of it).
+ */
+function fromClientItself(o: Observation): string {
+  const sender = /Proxy header is not accepted from (\S+)/.exec(o.error ?? '')?.[1];
+  if (!sender || !o.origin || !sameAddress(sender, o.origin.address)) return '';
+  return `; the header came from the client's own address, so the balancer preserves client IP addresses (an NLB's preserve_client_ip.enabled, on by default for instance targets): turn it off, or trust the clients' networks (then every host there can forge its origin)`;
+}
+
+/**
  * One connection against every check. What holds for every scenario comes
  * first: the client reached the balancer, its origin is not the balancer's
  * own address (else the views cannot tell them apart), and its session did
@@ -31,7 +42,7 @@ export function judgeConnection(checks: readonly Check[], o: Observation): Verdi
       o.wire && o.captured
         ? `; the backend ended it after a PROXY header from ${o.captured.connection.src}: if it does not trust that sender, ${trustAdvice(o)}`
         : '';
-    problems.push(`the client's session failed: ${o.error}${afterHeader}`);
+    problems.push(`the client's session failed: ${o.error}${afterHeader}${fromClientItself(o)}`);
   }
   // Whatever else a scenario checks, a backend that took a forged origin is a finding.
   if (o.claimed && o.backend && sameAddress(o.backend.address, o.claimed.address))

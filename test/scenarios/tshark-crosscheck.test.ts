@@ -151,6 +151,11 @@ describeWithTshark(title, () => {
           proxyProtocol: true,
           v2Tlvs: ['crc32c', 'unique-id', 'authority'],
           acceptProxy: true,
+          // The clients' headers claim addresses no backend can route back to: a preserving
+          // NLB would connect from them (docs/FIDELITY.md), so it preserves none here.
+          preserveClientIp: false,
+          // These clients read the greeting and send nothing: only at connect does the header go.
+          headerPlacement: 'on_first_ack',
         },
         (i) =>
           encodeV2({

@@ -1387,3 +1387,26 @@ describe('a server that waits for the header stalls behind a balancer that holds
     expect(onScenario(check, evidence, withOwn(null)).problems[0]).toMatch(/nothing is captured/);
   });
 });
+
+test('a refusal naming the client itself, with nothing captured, says the balancer preserves client addresses', () => {
+  const verdict = judgeConnection(HEADER_EXPECTED(), {
+    ...agreeing,
+    wire: null,
+    captured: null,
+    backend: null,
+    error: 'ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.20.0.1',
+  });
+  expect(verdict.ok).toBe(false);
+  expect(verdict.reasons[0]).toMatch(
+    /Proxy header is not accepted from 172\.20\.0\.1; the header came from the client's own address, so the balancer preserves client IP addresses/,
+  );
+  // From anyone else (the balancer), nothing is said of preservation.
+  const other = judgeConnection(HEADER_EXPECTED(), {
+    ...agreeing,
+    wire: null,
+    captured: null,
+    backend: null,
+    error: 'ER_HOST_NOT_PRIVILEGED: Proxy header is not accepted from 172.21.0.4',
+  });
+  expect(other.reasons[0]).not.toMatch(/preserves client IP/);
+});

@@ -176,9 +176,9 @@ describe('TLVs', () => {
       });
       const target = headers(upstream.received, 2).headers[1]!;
       // The codec refuses a checksum that does not verify, so a decoded one did.
-      expect(target.tlvs.map((t) => t.name)).toEqual(['UNIQUE_ID', 'CRC32C']);
-      expect(target.tlvs[1]!.value).toMatchObject({ verified: true });
-      ids.push(target.tlvs[0]!.value as string);
+      expect(target.tlvs.map((t) => t.name)).toEqual(['CRC32C', 'UNIQUE_ID']);
+      expect(target.tlvs[0]!.value).toMatchObject({ verified: true });
+      ids.push(target.tlvs[1]!.value as string);
       client.socket.end();
       upstream.socket.end();
       expect((await relay.records.next()).id).toBe(ids[i]);

@@ -160,18 +160,19 @@ describe('headers, byte for byte', () => {
   test('the target header with UNIQUE_ID and CRC32C, the checksum over the whole header with its own bytes zeroed', () => {
     const s = session({ headerPlacement: 'on_first_ack', tlvs: ['unique-id', 'crc32c'] });
     const [target] = connected(s);
-    // 12 (addresses) + 3 + 6 (UNIQUE_ID "conn-1") + 3 + 4 (CRC32C) = 28.
+    // 12 (addresses) + 3 + 4 (CRC32C, first, as HAProxy and AWS's checks place it) + 3 + 6
+    // (UNIQUE_ID "conn-1") = 28.
     const zeroed = hex(
-      `${SIGNATURE} 21 11 001c ${INET_BLOCK} 05 0006 636f6e6e2d31 03 0004 00000000`,
+      `${SIGNATURE} 21 11 001c ${INET_BLOCK} 03 0004 00000000 05 0006 636f6e6e2d31`,
     );
     const expected = Buffer.from(zeroed);
-    expected.writeUInt32BE(referenceCrc32c(zeroed), expected.length - 4);
+    expected.writeUInt32BE(referenceCrc32c(zeroed), 16 + 12 + 3);
     expect(target).toEqual({ kind: 'to-upstream', bytes: expected });
     // The codec agrees: it verifies the checksum and reads the id back.
     const header = decoded(expected);
     expect(header.tlvs.map((t) => [t.name, t.value])).toEqual([
-      ['UNIQUE_ID', 'conn-1'],
       ['CRC32C', { checksum: expect.any(String), verified: true }],
+      ['UNIQUE_ID', 'conn-1'],
     ]);
   });
 

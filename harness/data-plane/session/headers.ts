@@ -2,7 +2,15 @@
 // project's codec. Pure.
 import type { Endpoint } from '../../net/endpoint.ts';
 import { isIPv4Text } from '../../net/ip.ts';
-import { encodeV2, TLV, tlv, type RawTlv, type V2Input } from '../../proxy-protocol/index.ts';
+import {
+  crc32c,
+  encodeTlvs,
+  encodeV2,
+  TLV,
+  tlv,
+  type RawTlv,
+  type V2Input,
+} from '../../proxy-protocol/index.ts';
 import type { TargetTlv } from './settings.ts';
 
 /** Whom a connection is for and what it dialled, as both headers state them. */
@@ -15,7 +23,7 @@ export interface ConnectionAddresses {
 
 /** What the target header can carry besides the addresses. */
 export interface TargetTlvValues {
-  /** Which TLVs, in order (CRC32C always last: it covers the rest). */
+  /** Which TLVs, in order (CRC32C always first, as HAProxy and AWS place it). */
   tlvs: readonly TargetTlv[];
   /** This connection's UNIQUE_ID: at most 128 bytes (spec 2.2.5). */
   uniqueId: string;
@@ -61,11 +69,17 @@ export function targetHeader(a: ConnectionAddresses, values: TargetTlvValues): B
       tlvs.push({ type: TLV.AUTHORITY, value: values.authority });
     }
   }
-  return encodeV2({
+  if (!values.tlvs.includes('crc32c'))
+    return encodeV2({ command: 'PROXY', protocol: 'STREAM', ...addressed(a), tlvs });
+  // CRC32C first, where HAProxy and AWS's own checks put it (tshark 4.0 lists it only there);
+  // computed over the whole header with its own four bytes zero.
+  const rest = encodeTlvs(tlvs).length;
+  const out = encodeV2({
     command: 'PROXY',
     protocol: 'STREAM',
     ...addressed(a),
-    tlvs,
-    crc32c: values.tlvs.includes('crc32c'),
+    tlvs: [{ type: TLV.CRC32C, value: Buffer.alloc(4) }, ...tlvs],
   });
+  out.writeUInt32BE(crc32c(out), out.length - rest - 4);
+  return out;
 }

@@ -21,7 +21,7 @@ const schema = z
     /** proxy_protocol_v2.enabled: false (AWS's default) sends no target header at all. */
     proxyProtocol: z.boolean().default(false),
     headerPlacement: z.enum(HEADER_PLACEMENTS).default('on_first_ack_with_payload'),
-    /** Carried in this order, CRC32C last since it covers the rest. */
+    /** Carried in this order, CRC32C first (as HAProxy and AWS place it). */
     tlvs: z.array(z.enum(TARGET_TLVS)).default([]),
     /**
      * Read a PROXY header (v1 or v2) the client side sends first, as a balancer
