@@ -4,7 +4,7 @@ import type { ScenarioStatus } from '../report/types.ts';
 import type { Evidence, Observation, Verdict } from '../evidence/types.ts';
 import { sameAddress } from '../net/endpoint.ts';
 import type { Check, ScenarioFacts } from './check.ts';
-import { trustAdvice } from './refused.ts';
+import { preservationAdvice, trustAdvice } from './refused.ts';
 
 /**
  * MariaDB names the sender it refused a header from; when that is the client
@@ -14,7 +14,7 @@ import { trustAdvice } from './refused.ts';
 function fromClientItself(o: Observation): string {
   const sender = /Proxy header is not accepted from (\S+)/.exec(o.error ?? '')?.[1];
   if (!sender || !o.origin || !sameAddress(sender, o.origin.address)) return '';
-  return `; the header came from the client's own address, so the balancer preserves client IP addresses (an NLB's preserve_client_ip.enabled, on by default for instance targets): turn it off, or trust the clients' networks (then every host there can forge its origin)`;
+  return `; the header came from the client's own address, so ${preservationAdvice(o)}`;
 }
 
 /**

@@ -21,6 +21,12 @@ export function trustAdvice(o: Observation): string {
   return `trust ${own} in ${where}, or only a subnet that holds nothing but balancers: every host in a trusted range can forge its origin`;
 }
 
+/** What a header from the client itself means, and the two fixes: said the same wherever it is found. */
+export function preservationAdvice(o: Observation): string {
+  const trust = typeof o.backendTrust === 'object' ? o.backendTrust : null;
+  return `the balancer preserves client IP addresses (an NLB's preserve_client_ip.enabled, on by default for instance targets); turn client IP preservation off on the target group (preserve_client_ip.enabled=false), or trust the clients' networks in ${trust ? trust.setting : 'its trusted PROXY sources'} (then every host there can forge its origin)`;
+}
+
 /** Why the backend refused, in words a person can act on, from the server's own error and its trust setting. */
 export function diagnoseRefusal(o: Observation): string {
   const instance = o.captured?.instance ?? o.backend?.instance ?? 'the backend';
@@ -34,8 +40,10 @@ export function diagnoseRefusal(o: Observation): string {
     return `${instance} does not accept PROXY headers at all (${trust.setting} is empty), yet the balancer sends them: enable the protocol on the backend and ${trustAdvice(o)}; or turn the balancer's PROXY protocol off; ${said}`;
   const peer = o.captured?.connection.src;
   if (peer && o.origin && sameAddress(peer, o.origin.address)) {
-    const held = trust ? ` ${trust.setting}=${JSON.stringify(trust.value)} does not hold it` : '';
-    return `${instance} got the PROXY header from the client's own address ${peer}, not from the balancer: the balancer preserves client IP addresses (an NLB's preserve_client_ip.enabled, on by default for instance targets), so the backend's TCP peer is the client and${held}; turn client IP preservation off on the target group (preserve_client_ip.enabled=false), or trust the clients' networks in ${trust ? trust.setting : 'its trusted PROXY sources'} (then every host there can forge its origin); ${said}`;
+    const held = trust
+      ? `, and ${trust.setting}=${JSON.stringify(trust.value)} does not hold it`
+      : '';
+    return `${instance} got the PROXY header from the client's own address ${peer}, not from the balancer: the backend's TCP peer is the client${held}: ${preservationAdvice(o)}; ${said}`;
   }
   const from = o.balancer.address ?? 'the balancer';
   const has = trust ? ` (${instance} has ${trust.setting}=${JSON.stringify(trust.value)})` : '';

@@ -15,7 +15,7 @@ import {
   type BalancerSpec,
 } from '../../topology/haproxy-config.ts';
 import type { LocalStage } from '../types.ts';
-import { dataPlaneSettings, startDataPlane } from './nlb-data-plane.ts';
+import { startDataPlane } from './nlb-data-plane.ts';
 import type { BalancerChange, Haproxy } from './stand-in.ts';
 
 /**
@@ -120,11 +120,7 @@ export async function startHaproxy(
   if (opts.vpc && inspected.NetworkSettings.Networks[stage.vpc.name]?.IPAddress !== vpcAddress)
     throw new Error(`${name} did not get ${vpcAddress} on the vpc network`);
   if (opts.transparent && opts.vpc) await routeThroughBalancer(stage, id, opts.backends);
-  const settings = dataPlaneSettings(spec);
-  const dataPlane =
-    spec.dataPlane && settings
-      ? await startDataPlane(stage, id, { ...spec, dataPlane: spec.dataPlane }, settings)
-      : null;
+  const dataPlane = await startDataPlane(stage, id, spec);
   // Clients of a dual-stack balancer dial its IPv6 address.
   const v6 = inspected.NetworkSettings.Networks[stage.internet.name]?.GlobalIPv6Address;
   if (spec.dualStack && !v6) throw new Error(`${name} got no IPv6 address on the internet network`);
@@ -150,8 +146,7 @@ export async function startHaproxy(
     if (rendered !== config) await reloadWith(rendered);
     // The data plane writes the headers: its settings change whether HAProxy's config did or
     // not, and only once HAProxy took its own part, so the two never disagree.
-    const wantedSettings = dataPlaneSettings(wanted);
-    if (dataPlane && wantedSettings) await dataPlane.configure(wantedSettings);
+    await dataPlane?.configure(wanted);
     current = wanted;
   };
   const reloadWith = async (rendered: string) => {

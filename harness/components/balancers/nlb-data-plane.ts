@@ -11,28 +11,34 @@ const PROGRAM = '/proxyproof-nlb-data-plane.cjs';
 const SETTINGS = '/etc/proxyproof-nlb-data-plane.json';
 
 /** What an NLB target group's attributes tell the data plane, from the balancer's spec. */
-export function dataPlaneSettings(spec: BalancerSpec): DataPlaneSettings | null {
-  if (!spec.dataPlane) return null;
+function dataPlaneSettings(spec: BalancerSpec, dataPlane: DataPlaneSpec): DataPlaneSettings {
   return {
     proxyProtocol: spec.proxyProtocol === 'v2',
-    headerPlacement: spec.dataPlane.headerPlacement,
+    headerPlacement: dataPlane.headerPlacement,
     tlvs: spec.v2Options ?? [],
     acceptProxy: spec.acceptProxy === true,
   };
 }
 
+type DataPlaneSpec = NonNullable<BalancerSpec['dataPlane']>;
+
 export interface StartedDataPlane {
-  /** New settings for the connections accepted from now on (established ones keep theirs). */
-  configure(settings: DataPlaneSettings): Promise<void>;
+  /** `spec`'s settings for the connections accepted from now on (established ones keep theirs). */
+  configure(spec: BalancerSpec): Promise<void>;
 }
 
-/** Starts the data plane in `balancerId`'s namespace with `settings`; ready once it listens. */
+/**
+ * Starts the data plane in `balancerId`'s namespace as `spec` asks, ready once
+ * it listens; null when the spec asks for none (HAProxy then writes the headers).
+ */
 export async function startDataPlane(
   stage: LocalStage,
   balancerId: string,
-  spec: BalancerSpec & { dataPlane: NonNullable<BalancerSpec['dataPlane']> },
-  settings: DataPlaneSettings,
-): Promise<StartedDataPlane> {
+  spec: BalancerSpec,
+): Promise<StartedDataPlane | null> {
+  const dataPlane = spec.dataPlane;
+  if (!dataPlane) return null;
+  const settings = dataPlaneSettings(spec, dataPlane);
   const started: StartedTestContainer = await new GenericContainer(stage.images.client)
     .withName(`${stage.prefix}-nlb-data-plane`)
     .withLabels(stage.labels)
@@ -47,7 +53,7 @@ export async function startDataPlane(
       '--listen',
       String(spec.listenerPort),
       '--upstream',
-      `127.0.0.1:${spec.dataPlane.upstreamPort}`,
+      `127.0.0.1:${dataPlane.upstreamPort}`,
       '--settings',
       SETTINGS,
     ])
@@ -58,7 +64,7 @@ export async function startDataPlane(
   let current = JSON.stringify(settings);
   return {
     async configure(next) {
-      const text = JSON.stringify(next);
+      const text = JSON.stringify(dataPlaneSettings(next, dataPlane));
       if (text === current) return;
       // Written aside and renamed, so a connection never reads half a file.
       await started.copyContentToContainer([{ content: text, target: `${SETTINGS}.new` }]);
