@@ -1,4 +1,8 @@
+import { tallyLines } from '../report/connection-tally.ts';
 import type { RunEvents } from '../run/run-all.ts';
+
+/** Failing connections named on the console; report.json has them all. */
+const FAILURES_SHOWN = 20;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
@@ -66,10 +70,17 @@ export function consoleEvents(
         errored: paint(35, 'ERRORED'),
       }[report.status];
       out.write(`  ${mark} ${report.id} in ${seconds(report.durationMillis)}: ${report.reason}\n`);
+      // Kept when quiet: under load the tally is the verdict's evidence.
+      for (const line of report.tally ? tallyLines(report.tally) : []) out.write(`    ${line}\n`);
       for (const w of report.warnings) say(`    ${paint(33, 'warning:')} ${w}\n`);
-      for (const c of report.connections.filter((e) => !e.verdict.ok)) {
+      const failing = report.connections.filter((e) => !e.verdict.ok);
+      for (const c of failing.slice(0, FAILURES_SHOWN)) {
         out.write(`    ✗ ${c.client}: ${c.verdict.reasons.join('; ')}\n`);
       }
+      if (failing.length > FAILURES_SHOWN)
+        out.write(
+          `    …and ${failing.length - FAILURES_SHOWN} more failing connection(s) in report.json\n`,
+        );
     },
   };
 }

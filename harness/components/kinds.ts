@@ -18,13 +18,14 @@ import { nlb } from './balancers/nlb.ts';
 import { forger } from './clients/forger.ts';
 import { mariadbCli } from './clients/mariadb-cli.ts';
 import { harnessClients } from './clients/harness.ts';
+import { loadClients } from './clients/load.ts';
 import { haproxyFront } from './fronts/haproxy-front.ts';
 import { tlsFront } from './fronts/tls-front.ts';
 
 export const BALANCERS = [classicElb, nlb] as const;
 export const BACKENDS = [mariadb, oracleMysql, container] as const;
 export const FRONTS = [haproxyFront, tlsFront] as const;
-export const CLIENTS = [harnessClients, mariadbCli, forger] as const;
+export const CLIENTS = [harnessClients, mariadbCli, forger, loadClients] as const;
 export const CHECKS = [
   header,
   backendSees,
@@ -56,6 +57,7 @@ export const ClientOptions = z.discriminatedUnion('kind', [
   harnessClients.options,
   mariadbCli.options,
   forger.options,
+  loadClients.options,
 ]);
 export const CheckOptions = z.discriminatedUnion('kind', [
   header.options,

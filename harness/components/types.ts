@@ -46,6 +46,8 @@ export interface LocalStage {
   track(containerId: string, what: string): void;
   /** Publish the balancer's listener on the engine host's loopback. */
   publishListener: boolean;
+  /** The most client connections the scenario holds open at once: limits are set for it. */
+  connectionsAtOnce: number;
 }
 
 /** A backend instance, running. */
@@ -173,6 +175,8 @@ export interface ClientRun {
 export interface ClientKind<S extends z.ZodType = z.ZodType> extends Kind<S> {
   /** How many connections it makes (the evidence must have as many). */
   count(options: z.infer<S>): number;
+  /** The most it holds open at once, which backends and balancer are sized for (default: count). */
+  atOnce?(options: z.infer<S>): number;
   /** Whether it needs the local stage (containers, direct routes to backends). */
   readonly localOnly: boolean;
   /** Reads or changes server-wide state, so its scenario cannot share a topology. */

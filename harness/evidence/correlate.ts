@@ -1,5 +1,5 @@
 import type { CapturedConnection } from '../capture/proxy-headers.ts';
-import { formatEndpoint, sameAddress, type Endpoint } from '../net/endpoint.ts';
+import { formatEndpoint, normaliseAddress, sameAddress, type Endpoint } from '../net/endpoint.ts';
 import { isEndpoint } from '../proxy-protocol/types.ts';
 import type { ProbeResult } from './probe-result.ts';
 import type {
@@ -57,10 +57,50 @@ export function wireView(c: CapturedConnection): WireView | null {
   };
 }
 
+interface Found {
+  at: CaptureLocation;
+  conn: CapturedConnection;
+}
+
+/** Captured connections by a source, in capture order: the header's, and the TCP peer's. */
+interface CaptureIndex {
+  byHeaderSource: Map<string, Found[]>;
+  byTcpSource: Map<string, Found[]>;
+}
+
+const sourceKey = (address: string, port: number) => `${normaliseAddress(address)} ${port}`;
+
+function add(index: Map<string, Found[]>, key: string, found: Found): void {
+  const list = index.get(key);
+  if (list) list.push(found);
+  else index.set(key, [found]);
+}
+
+// Built once per observation's captures: locating thousands of clients stays linear.
+const indexes = new WeakMap<BackendCapture[], CaptureIndex>();
+
+function indexOf(captures: BackendCapture[]): CaptureIndex {
+  const cached = indexes.get(captures);
+  if (cached) return cached;
+  const index: CaptureIndex = { byHeaderSource: new Map(), byTcpSource: new Map() };
+  for (const { instance, connections } of captures)
+    for (const conn of connections) {
+      const found = { at: { instance, connection: conn.connection }, conn };
+      add(index.byTcpSource, sourceKey(conn.connection.src, conn.connection.sport), found);
+      const named = new Set<string>();
+      for (const h of conn.headers)
+        if (isEndpoint(h.source)) named.add(sourceKey(h.source.address, h.source.port));
+      for (const key of named) add(index.byHeaderSource, key, found);
+    }
+  indexes.set(captures, index);
+  return index;
+}
+
 /**
  * Finds this client's connection in the backend captures. By a header's source
- * port first (it is the client's port as the balancer saw it); failing that, by
- * the TCP connection the backend itself reported, which is how a session with no
+ * (any header in a stack may be the one naming the client: the outermost, last),
+ * its port being the client's as the balancer saw it; failing that, by the TCP
+ * connection the backend itself reported, which is how a session with no
  * header, or a header naming someone else, is still located. Never "the first
  * header in the pcap": captures also hold other clients and readiness probes.
  */
@@ -68,41 +108,20 @@ function locate(
   origin: Endpoint | null,
   backend: ProbeResult['backend'],
   captures: BackendCapture[],
-): { at: CaptureLocation; conn: CapturedConnection } | null {
-  for (const { instance, connections } of captures) {
-    if (origin) {
-      // Any header in a stack may be the one naming the client (the outermost, last).
-      const conn = connections.find((c) =>
-        c.headers.some(
-          (h) =>
-            isEndpoint(h.source) &&
-            h.source.port === origin.port &&
-            sameAddress(h.source.address, origin.address),
-        ),
-      );
-      if (conn) return { at: { instance, connection: conn.connection }, conn };
-    }
-  }
-  // A client that skipped the balancer: the TCP connection is its own.
-  for (const { instance, connections } of captures) {
-    const conn =
-      origin &&
-      connections.find(
-        (c) => c.connection.sport === origin.port && sameAddress(c.connection.src, origin.address),
-      );
-    if (conn) return { at: { instance, connection: conn.connection }, conn };
+): Found | null {
+  const index = indexOf(captures);
+  if (origin) {
+    const key = sourceKey(origin.address, origin.port);
+    const found = index.byHeaderSource.get(key)?.[0] ?? index.byTcpSource.get(key)?.[0];
+    // The second: a client that skipped the balancer, whose TCP connection is its own.
+    if (found) return found;
   }
   // The backend's own view names the TCP peer it saw, when it says the port too.
   if (!backend || backend.host.port === null) return null;
-  const { address, port } = backend.host;
-  for (const capture of captures) {
-    if (backend.instance !== null && capture.instance !== backend.instance) continue;
-    const conn = capture.connections.find(
-      (c) => c.connection.sport === port && sameAddress(c.connection.src, address),
-    );
-    if (conn) return { at: { instance: capture.instance, connection: conn.connection }, conn };
-  }
-  return null;
+  const reported = index.byTcpSource.get(sourceKey(backend.host.address, backend.host.port));
+  return (
+    reported?.find((f) => backend.instance === null || f.at.instance === backend.instance) ?? null
+  );
 }
 
 /** Assembles the independent views of one client connection. */
@@ -131,6 +150,7 @@ export function observe(
         }
       : null,
     error: probe.error,
+    ...(probe.timing ? { timing: probe.timing } : {}),
   };
 }
 

@@ -18,4 +18,13 @@ export interface ProbeResult {
     instance: string | null;
   } | null;
   error: string | null;
+  /** Under load: milliseconds from dialling to TCP connected, and to the backend's answer. */
+  timing?: ProbeTiming;
+}
+
+export interface ProbeTiming {
+  /** The client's TCP handshake with the balancer: no PROXY header is involved yet. */
+  connectMs: number;
+  /** Until the backend answered who-am-I: the balancer's connection with its header, and the session. */
+  answerMs: number;
 }

@@ -1,3 +1,4 @@
+import type { ProbeTiming } from './probe-result.ts';
 import type { Endpoint } from '../net/endpoint.ts';
 import type { ConnectionTuple } from '../capture/tcp-streams.ts';
 import type {
@@ -85,6 +86,8 @@ export interface Observation {
   backend: BackendView | null;
   /** The client's error, when the session failed. */
   error: string | null;
+  /** How long the client waited, where it timed itself (under load). */
+  timing?: ProbeTiming;
   /**
    * Views this target cannot give, each with why (on AWS the backends are not
    * ours to capture on, and NAT may rewrite the origin's port); absent locally,

@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { parseReported, type Endpoint } from '../net/endpoint.ts';
 import type { WhoAmI } from './session.ts';
-import { PROBE_TIMEOUT_MS, type OpenProbe } from './open-probe.ts';
+import { PROBE_TIMEOUT_MS, probeClock, type OpenProbe } from './open-probe.ts';
 
 type AppWhoAmI = Exclude<WhoAmI, { protocol: 'mysql' }>;
 
@@ -48,6 +48,7 @@ export function openAppProbe(
   signal: AbortSignal | undefined,
 ): OpenProbe {
   const socket = connect({ host: target.address, port: target.port, signal });
+  const timed = probeClock(socket);
   let origin: Endpoint | null = null;
   const chunks: Buffer[] = [];
   const fail = (error: string) => ({ client, origin, backend: null, error });
@@ -77,24 +78,26 @@ export function openAppProbe(
     socket.once('error', (e: NodeJS.ErrnoException) =>
       done(new Error(`${e.code ?? 'ERROR'}: ${e.message}`)),
     );
-  }).then(
-    (answer) => {
-      if (answer === '')
-        return fail('CONNECTION_CLOSED: the server closed the connection without a word');
-      let body = answer;
-      if (whoAmI.protocol === 'http') {
-        const http = httpAnswer(answer);
-        if (!http)
-          return fail(`NOT_HTTP: the answer is not an HTTP response: ${answer.slice(0, 80)}`);
-        if (http.status !== 200) return fail(`HTTP_${http.status}: ${http.body.slice(0, 200)}`);
-        body = http.body;
-      }
-      const host = reportedAddress(body);
-      if (!host) return fail(`UNREADABLE: the answer names no address: ${body.slice(0, 80)}`);
-      return { client, origin, backend: { host, user: null, instance: null }, error: null };
-    },
-    (e: unknown) => fail((e as Error).message),
-  );
+  })
+    .then(
+      (answer) => {
+        if (answer === '')
+          return fail('CONNECTION_CLOSED: the server closed the connection without a word');
+        let body = answer;
+        if (whoAmI.protocol === 'http') {
+          const http = httpAnswer(answer);
+          if (!http)
+            return fail(`NOT_HTTP: the answer is not an HTTP response: ${answer.slice(0, 80)}`);
+          if (http.status !== 200) return fail(`HTTP_${http.status}: ${http.body.slice(0, 200)}`);
+          body = http.body;
+        }
+        const host = reportedAddress(body);
+        if (!host) return fail(`UNREADABLE: the answer names no address: ${body.slice(0, 80)}`);
+        return { client, origin, backend: { host, user: null, instance: null }, error: null };
+      },
+      (e: unknown) => fail((e as Error).message),
+    )
+    .then(timed);
   return {
     result,
     close: async () => {

@@ -5,7 +5,7 @@ import { parseReported, type Endpoint } from '../net/endpoint.ts';
 import { firstErrorPacket } from './mysql-error-packet.ts';
 import type { WhoAmI } from './session.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
-import { PROBE_TIMEOUT_MS, type OpenProbe } from './open-probe.ts';
+import { PROBE_TIMEOUT_MS, probeClock, type OpenProbe } from './open-probe.ts';
 
 const ANSWER_DELAY_MS = 100;
 
@@ -43,10 +43,13 @@ export function openMysqlProbe(
   whoAmI: MysqlWhoAmI,
   prefix: ((origin: Endpoint) => Uint8Array) | undefined,
   signal: AbortSignal | undefined,
+  /** Under load, 0: a refusal may then read as a reset rather than the server's words. */
+  answerDelayMs = ANSWER_DELAY_MS,
 ): OpenProbe {
   // Our own socket, handed to mysql2: we read our side of it as soon as TCP
   // connects, and may speak first.
   const socket = connect({ host: target.address, port: target.port, signal });
+  const timed = probeClock(socket);
   let origin: Endpoint | null = null;
   const received: Buffer[] = [];
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
@@ -62,9 +65,9 @@ export function openMysqlProbe(
   // mysql2's first write waits a moment: the ERR packet, if any, is read first.
   let firstWrite = true;
   socket.write = (...args: unknown[]) => {
-    if (!firstWrite) return write(...args);
+    if (!firstWrite || answerDelayMs === 0) return write(...args);
     firstWrite = false;
-    setTimeout(() => socket.writable && write(...args), ANSWER_DELAY_MS);
+    setTimeout(() => socket.writable && write(...args), answerDelayMs);
     return true;
   };
   const connection = mysql.createConnection({
@@ -72,6 +75,8 @@ export function openMysqlProbe(
     user: whoAmI.credentials.user,
     password: whoAmI.credentials.password,
     connectTimeout: 10_000,
+    // One query, never prepared: mysql2's default (16,000) preallocates a cache per connection.
+    maxPreparedStatements: 1,
   });
   connection.on('error', () => undefined); // reported through the query's rejection
 
@@ -122,6 +127,7 @@ export function openMysqlProbe(
           : err.message;
       return { client, origin, backend: null, error };
     })
+    .then(timed)
     .finally(() => clearTimeout(timer));
 
   return {

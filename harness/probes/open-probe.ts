@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { ProbeResult } from '../evidence/probe-result.ts';
 
 /** Every probe ends within this, whatever the server does. */
@@ -8,4 +9,17 @@ export interface OpenProbe {
   result: Promise<ProbeResult>;
   /** Closes the connection; held open until every probe of a batch has its answer. */
   close(): Promise<void>;
+}
+
+/**
+ * Times a probe from dialling: to its TCP handshake with the balancer, and to
+ * its answer. The returned function stamps a result with both.
+ */
+export function probeClock(socket: Socket): (result: ProbeResult) => ProbeResult {
+  const dialled = performance.now();
+  let connectMs: number | null = null;
+  const since = () => Math.round((performance.now() - dialled) * 100) / 100;
+  socket.once('connect', () => (connectMs = since()));
+  return (result) =>
+    connectMs === null ? result : { ...result, timing: { connectMs, answerMs: since() } };
 }

@@ -18,6 +18,19 @@ export interface ProbeRequest {
   whoAmI: WhoAmI;
   count: number;
   prefix: PrefixSpec | null;
+  /**
+   * Load: connections opened as earlier ones finish, at most `concurrency` at
+   * once (and at most `perSecond` started per second), each closed once
+   * answered. Absent: all `count` held open together, so no two share a port.
+   */
+  pace?: Pace;
+  /** Names the clients `<label>#<n>` (default harness, or load when paced). */
+  label?: string;
+}
+
+export interface Pace {
+  concurrency: number;
+  perSecond: number | null;
 }
 
 /** The bytes a prefix spec sends for a client whose socket is `origin`. */

@@ -1,5 +1,6 @@
 // One scenario's section: outcome and reason, warnings, the diagnosis of what
 // failed, the topology, the connections and their headers, files and timings.
+import { tallyLines } from './connection-tally.ts';
 import { HEADER_PAIRS } from './connection-views.ts';
 import { formatMillis } from './durations.ts';
 import { renderConnections } from './html-connections.ts';
@@ -70,6 +71,12 @@ function diagnosis(s: ScenarioReport): Html | null {
   return markup`<div class="diagnosis" role="alert"><strong>${head}</strong>${list(items)}</div>`;
 }
 
+/** Too many connections to list: the counts, rate and latencies stand for them. */
+function tally(s: ScenarioReport): Html | null {
+  if (!s.tally) return null;
+  return markup`<h3>Load</h3><div class="tally">${list(tallyLines(s.tally))}</div>`;
+}
+
 function connections(s: ScenarioReport): Html | null {
   const n = s.connections.length;
   if (n === 0) return null;
@@ -110,7 +117,7 @@ export function renderScenario(s: ScenarioReport): Html {
   return markup`<section class="scenario ${s.status}" id="${scenarioAnchor(s.id)}">
 <h2>${mark(s.status)} ${s.title}</h2>
 <p class="meta">scenario <code>${s.id}</code> · ${formatMillis(s.durationMillis)}</p>
-${reason(s)}${components(s)}${warnings(s)}${diagnosis(s)}${connections(s)}${artifacts(s)}${timings(s)}
+${reason(s)}${components(s)}${warnings(s)}${diagnosis(s)}${tally(s)}${connections(s)}${artifacts(s)}${timings(s)}
 </section>
 `;
 }

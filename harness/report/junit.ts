@@ -1,4 +1,5 @@
 import { escapeXml } from '../xml.ts';
+import { tallyLines } from './connection-tally.ts';
 import type { RunReport } from './types.ts';
 import { viewsText } from './views.ts';
 
@@ -16,6 +17,9 @@ export function renderJunit(report: RunReport): string {
         return `${c.client}: ${c.verdict.reasons.join('; ')}\n  origin ${v.origin}, header source ${v.headerSource}, backend's view ${v.backend}`;
       })
       .join('\n');
+    const load = s.tally
+      ? `\n      <system-out>${escapeXml(tallyLines(s.tally).join('\n'))}</system-out>\n    `
+      : '';
     const body =
       s.status === 'failed'
         ? `\n      <failure message="${escapeXml(s.reason)}">${escapeXml(failedRows || s.reason)}</failure>\n    `
@@ -23,7 +27,7 @@ export function renderJunit(report: RunReport): string {
           ? `\n      <skipped message="${escapeXml(s.reason)}"/>\n    `
           : s.status === 'errored'
             ? `\n      <error type="${s.errorKind ?? 'environment'}" message="${escapeXml(s.reason)}">${escapeXml(s.reason)}</error>\n    `
-            : '';
+            : load;
     return `${open}${body}</testcase>`;
   });
   const { passed, failed, skipped, errored } = report.summary;

@@ -1,3 +1,4 @@
+import { tallyLines } from './connection-tally.ts';
 import { formatMillis, runMillis } from './durations.ts';
 import { appendFile } from 'node:fs/promises';
 import type { ScenarioStatus } from './types.ts';
@@ -81,6 +82,10 @@ export function renderSummaryMarkdown(report: RunReport): string {
       ]),
     ),
   ];
+  for (const s of report.scenarios.filter((x) => x.tally)) {
+    out.push('', `### 📊 ${escapeMarkdown(s.id)}: load`, '');
+    out.push(...tallyLines(s.tally!).map((line) => `- ${escapeMarkdown(line)}`));
+  }
   for (const s of report.scenarios.filter((x) => x.status === 'failed')) {
     out.push('', `### ❌ ${escapeMarkdown(s.id)}: ${escapeMarkdown(s.title)}`, '');
     out.push(...failingConnections(s));

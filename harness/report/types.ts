@@ -1,4 +1,5 @@
 import type { Evidence } from '../evidence/types.ts';
+import type { ConnectionTally } from './connection-tally.ts';
 import type { StepTiming } from '../step-timing.ts';
 import type { ErrorKind } from '../errors.ts';
 
@@ -41,7 +42,10 @@ export interface ScenarioReport {
   reason: string;
   /** When errored: whether the environment or proxyproof itself stood in the way. */
   errorKind?: ErrorKind;
+  /** Every connection; or, with `tally`, every failure and a sample of passes. */
   connections: Evidence[];
+  /** Counts, rates and latencies, when there were too many connections to list. */
+  tally?: ConnectionTally;
   /** Findings that do not change the status but a person must read (e.g. forgery works on a wider trust). */
   warnings: string[];
   /** Files beside report.json, relative to it (pcaps, HAProxy config). */

@@ -13,6 +13,7 @@ import { balancerConnections } from '../evidence/correlate.ts';
 import type { Evidence } from '../evidence/types.ts';
 import { Interrupted, Steps } from '../lifecycle/steps.ts';
 import { Teardown } from '../lifecycle/teardown.ts';
+import { tallyConnections, type ConnectionTally } from '../report/connection-tally.ts';
 import type { ScenarioComponents, ScenarioReport } from '../report/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { awsTarget } from '../targets/aws.ts';
@@ -84,6 +85,7 @@ async function exercise(s: Scenario, stage: Stage, steps: Steps, signal: AbortSi
     stage: stage.local,
     signal,
   };
+  const startedAt = performance.now();
   const runs: ClientRun[] = await steps.run(`connecting ${expectedConnections(s)} clients`, () =>
     Promise.all(s.clients.map((c) => clientKind(c).run(context, c))),
   );
@@ -96,6 +98,8 @@ async function exercise(s: Scenario, stage: Stage, steps: Steps, signal: AbortSi
     probes: runs.flatMap((r) => r.probes),
     warnings: runs.flatMap((r) => r.warnings),
     counters,
+    /** When the first client dialled: a tally's rate runs from here to the last verdict. */
+    startedAt,
   };
 }
 
@@ -151,6 +155,7 @@ export async function runScenarioGroup(
   const results = group.map(() => ({
     outcome: null as Pick<ScenarioReport, 'status' | 'reason' | 'errorKind'> | null,
     connections: [] as Evidence[],
+    tally: null as ConnectionTally | null,
     warnings: [] as string[],
   }));
 
@@ -210,13 +215,15 @@ export async function runScenarioGroup(
         balancerConnections: balancersOwn,
         balancerAddress: running.balancer.vpcAddress,
       };
-      results[i]!.connections = connections;
       results[i]!.outcome = judgeScenario(
         checks,
         connections,
         facts,
         expectedConnections(scenario),
       );
+      const { rows, tally } = tallyConnections(connections, performance.now() - run.startedAt);
+      results[i]!.connections = rows;
+      results[i]!.tally = tally;
     }
   } catch (e) {
     if (e instanceof Interrupted) {
@@ -246,6 +253,7 @@ export async function runScenarioGroup(
       components: componentsOf(scenario, stage),
       ...outcome,
       connections: r.connections,
+      ...(r.tally ? { tally: r.tally } : {}),
       warnings: [...r.warnings, ...critical],
       artifacts,
       timings: [...shared.timings, ...own[i]!.timings],

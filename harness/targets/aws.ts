@@ -18,8 +18,7 @@ import type { BackendKind, BalancerKind, Credentials, WhoAmI } from '../componen
 import { errorLine } from '../errors.ts';
 import type { Observation } from '../evidence/types.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
-import { probeThroughBalancer } from '../probes/probe.ts';
-import { prefixBytes } from '../probes/request.ts';
+import { runProbeRequest } from '../probes/probe.ts';
 import type { Target } from './target.ts';
 
 /** How the target reaches AWS; tests swap in the simulator's clients, or mocks. */
@@ -54,6 +53,7 @@ function observeRemote(probe: ProbeResult, settings: AwsSettings): Observation {
       ? { ...probe.backend.host, instance: probe.backend.instance, user: probe.backend.user }
       : null,
     error: probe.error,
+    ...(probe.timing ? { timing: probe.timing } : {}),
     unobservable: {
       wire: NO_CAPTURE,
       balancer: NO_BALANCER_ADDRESS,
@@ -149,14 +149,11 @@ export function awsTarget(access: AwsAccess = { env: process.env, clients: awsCl
         fronts: [],
         local: null,
         // The runner is the client on AWS: its address is the origin the balancer sees.
-        probe: ({ target, whoAmI, count, prefix }) =>
-          probeThroughBalancer(
-            target,
-            whoAmI,
-            count,
-            prefix ? prefixBytes(prefix) : undefined,
-            ctx.signal,
-          ),
+        probe: async (request) => {
+          const results: ProbeResult[] = [];
+          await runProbeRequest(request, (r) => results.push(r), ctx.signal);
+          return results;
+        },
         collect: async () => ({ captures: [], files: [] }),
         observe: (probe) => observeRemote(probe, settings),
       };

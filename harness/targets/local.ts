@@ -6,10 +6,11 @@ import { startCaptureSidecar, type CaptureSidecar } from '../capture/sidecar.ts'
 import { streamProxyHeadersFromFile } from '../capture/extract.ts';
 import { unreadText } from '../capture/damage.ts';
 import type { CapturedConnection } from '../capture/proxy-headers.ts';
-import { BACKENDS, BALANCERS, FRONTS, kindOf } from '../components/kinds.ts';
+import { BACKENDS, BALANCERS, CLIENTS, FRONTS, kindOf } from '../components/kinds.ts';
 import type {
   BackendKind,
   BalancerKind,
+  ClientKind,
   FrontKind,
   LocalStage,
   StartedFront,
@@ -65,6 +66,10 @@ export const local: Target = {
       balancerVpcAddress: hostAddress(vpc.subnet, BALANCER_HOST),
       track: (id, what) => teardown.defer(`remove ${what}`, () => removeContainer(id)),
       publishListener: ctx.publishListener === true,
+      connectionsAtOnce: scenario.clients.reduce((n, c) => {
+        const kind = kindOf<ClientKind>(CLIENTS, c.kind);
+        return n + (kind.atOnce ?? kind.count)(c);
+      }, 0),
     };
     const backends = await steps.run('starting backends', () =>
       kindOf<BackendKind>(BACKENDS, scenario.backends.kind).start(stage, scenario.backends),

@@ -17,6 +17,13 @@ const options = z
 const SETTING = 'proxy_protocol_networks';
 
 /**
+ * MariaDB's default (151) is below what one scenario may hold open. Never less
+ * than 250, so scenarios sharing a topology (their clients take turns, each at
+ * most 200 at once) fit whichever of them started it.
+ */
+const maxConnections = (atOnce: number) => Math.max(250, atOnce + 50);
+
+/**
  * Debian's MariaDB 10.11, built here (containers/backend): PROXY headers are
  * accepted from the networks in proxy_protocol_networks only.
  */
@@ -33,6 +40,8 @@ export const mariadb: BackendKind<typeof options> = {
       command: [
         'start-backend',
         `--port=${o.port}`,
+        // Room for the clients at once, the balancer's checks and our own queries.
+        `--max-connections=${maxConnections(stage.connectionsAtOnce)}`,
         ...(o.maxConnectErrors ? [`--max-connect-errors=${o.maxConnectErrors}`] : []),
       ],
       ready: /ready for connections/,
