@@ -8,8 +8,11 @@ import { madeBy } from '../support/docker-leftovers.ts';
 // shared host) must both pass, every time: IPv4 and IPv6, shared and exclusive
 // topologies, a policy turned on through the ELB API while the other run does
 // the same. Five rounds, as the issue asks; PROXYPROOF_CONCURRENT_ROUNDS for more.
+// One scenario of each sort is enough for that (a second of a sort only adds
+// time): two sharing an IPv4 topology, one taking the engine-wide IPv6 turn,
+// one on a topology of its own.
 const ROUNDS = Number(process.env.PROXYPROOF_CONCURRENT_ROUNDS ?? 5);
-const SELECTION = 'classic-elb-v1,two-backends,nlb-v2-tlv,ipv6,ipv6-nlb,untrusted-balancer';
+const SELECTION = 'classic-elb-v1,two-backends,ipv6,untrusted-balancer';
 
 let reports: string;
 beforeAll(async () => {
