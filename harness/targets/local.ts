@@ -21,6 +21,16 @@ import { createNetwork, hostAddress } from '../topology/networks.ts';
 import { containerProber } from './container-prober.ts';
 import type { Target } from './target.ts';
 
+/** Removes every container in `containers` (id → what) side by side; throws naming those that stayed. */
+async function removeAll(containers: ReadonlyMap<string, string>): Promise<void> {
+  const ids = [...containers.keys()];
+  const results = await Promise.allSettled(ids.map((id) => removeContainer(id)));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [`${containers.get(ids[i]!)}: ${(r.reason as Error).message}`] : [],
+  );
+  if (failed.length > 0) throw new Error(`could not remove ${failed.join('; ')}`);
+}
+
 /** The balancer's fixed host number on the vpc network, so trust can name it before it starts. */
 const BALANCER_HOST = 250;
 
@@ -52,6 +62,10 @@ export const local: Target = {
       }
       return nets as [(typeof nets)[0], (typeof nets)[0]];
     });
+    // Every container is removed at once, by force (SIGKILL): the captures were collected before
+    // teardown, so a graceful stop would save nothing; the networks go after their containers.
+    const containers = new Map<string, string>();
+    teardown.defer('remove the containers', () => removeAll(containers));
     const stage: LocalStage = {
       runId: ctx.runId,
       prefix,
@@ -63,7 +77,7 @@ export const local: Target = {
       internet,
       vpc,
       balancerVpcAddress: hostAddress(vpc.subnet, BALANCER_HOST),
-      track: (id, what) => teardown.defer(`remove ${what}`, () => removeContainer(id)),
+      track: (id, what) => containers.set(id, what),
       publishListener: ctx.publishListener === true,
     };
     const backends = await steps.run('starting backends', () =>
