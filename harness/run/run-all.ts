@@ -65,19 +65,31 @@ export async function runAll(opts: {
   await mkdir(runDir, { recursive: true });
   const reports: ScenarioReport[] = new Array<ScenarioReport>(opts.scenarios.length);
   const groups = groupByTopology(opts.scenarios);
-  let next = 0;
+  const pending = groups.map((_, index) => index);
   // Two dual-stack networks at once on one engine broke host-to-container IPv6
   // connects (timeouts), also across two runs: IPv6 scenarios take turns on the
   // engine, whichever run they belong to; everything else runs side by side.
-  const inTurn = <T>(group: Scenario[], work: () => Promise<T>): Promise<T> =>
-    images && group.some((s) => s.balancer.ipv6Clients)
-      ? withEngineLock('ipv6', { runId, image: images.balancer, signal: opts.signal }, work)
-      : work();
+  const needsTurn = (group: Scenario[]) =>
+    images !== null && group.some((s) => s.balancer.ipv6Clients);
+  let turnsTaken = 0;
+  const inTurn = async <T>(group: Scenario[], work: () => Promise<T>): Promise<T> => {
+    if (!images || !needsTurn(group)) return work();
+    turnsTaken += 1;
+    try {
+      return await withEngineLock(
+        'ipv6',
+        { runId, image: images.balancer, signal: opts.signal },
+        work,
+      );
+    } finally {
+      turnsTaken -= 1;
+    }
+  };
   // A few workers take groups in file order; reports keep the scenarios' order.
   const worker = async (lane: number) => {
-    while (next < groups.length) {
+    while (pending.length > 0) {
       if (opts.signal.aborted) throw new Interrupted();
-      const index = next++;
+      const index = takeNext(pending, (i) => turnsTaken > 0 && needsTurn(groups[i]!));
       const group = groups[index]!;
       const taken = performance.now();
       for (const scenario of group)
@@ -132,6 +144,17 @@ export async function runAll(opts: {
   };
   const dir = await writeReport(opts.reportsDir, report);
   return { report, dir };
+}
+
+/**
+ * Takes the first of `pending` (group indexes, in file order) that would not
+ * just wait: one that needs the engine-wide turn another worker holds would
+ * idle its worker for the whole of that group. When every group would wait,
+ * the first.
+ */
+export function takeNext(pending: number[], wouldWait: (index: number) => boolean): number {
+  const at = pending.findIndex((i) => !wouldWait(i));
+  return pending.splice(Math.max(at, 0), 1)[0]!;
 }
 
 /** Scenarios that can share one topology go together; the rest run alone. In file order. */
