@@ -17,48 +17,51 @@ const shared = [
   step('starting backends', 13_500, 5_000),
   step('cleaning up', 38_000, 2_000),
 ];
-const on = (lane: number, group: number, startMillis: number, millis: number) => ({
-  schedule: { lane, group, startMillis, millis },
-});
-const scenarios: ScenarioReport[] = [
-  scenario({ id: 'aws', status: 'skipped', reason: 'no AWS', ...on(0, 0, 300, 0) }),
+/** A passed scenario the scheduler put on `lane` as group `group`, from `startMillis` for `millis`. */
+const ran = (
+  id: string,
+  [lane, group, startMillis, millis]: [number, number, number, number],
+  timings: StepTiming[],
+): ScenarioReport =>
   scenario({
-    id: 'c',
+    id,
     status: 'passed',
     reason: 'ok',
-    ...on(1, 1, 300, 12_000),
-    timings: [
+    schedule: { lane, group, startMillis, millis },
+    timings,
+  });
+const scenarios: ScenarioReport[] = [
+  scenario({
+    id: 'aws',
+    status: 'skipped',
+    reason: 'no AWS',
+    schedule: { lane: 0, group: 0, startMillis: 300, millis: 0 },
+  }),
+  ran(
+    'c',
+    [1, 1, 300, 12_000],
+    [
       step('creating networks', 400, 800),
       step('starting backends', 1_200, 4_000),
       step('connecting 4 clients', 5_300, 5_000),
       step('cleaning up', 10_400, 1_500),
     ],
-  }),
-  scenario({
-    id: 'a',
-    status: 'passed',
-    reason: 'ok',
-    ...on(0, 2, 12_400, 28_000),
-    timings: [...shared, step('connecting 3 clients', 18_600, 6_000)],
-  }),
-  scenario({
-    id: 'b',
-    status: 'passed',
-    reason: 'ok',
-    ...on(0, 2, 12_400, 28_000),
-    timings: [
+  ),
+  ran('a', [0, 2, 12_400, 28_000], [...shared, step('connecting 3 clients', 18_600, 6_000)]),
+  ran(
+    'b',
+    [0, 2, 12_400, 28_000],
+    [
       ...shared,
       step('connecting 55 clients', 24_700, 9_000),
       step('letting health checks run 2 s', 33_800, 2_000),
     ],
-  }),
-  scenario({
-    id: 'd',
-    status: 'passed',
-    reason: 'ok',
-    ...on(1, 3, 12_300, 15_000),
-    timings: [step('starting backends', 12_400, 6_000), step('cleaning up', 18_500, 7_000)],
-  }),
+  ),
+  ran(
+    'd',
+    [1, 3, 12_300, 15_000],
+    [step('starting backends', 12_400, 6_000), step('cleaning up', 18_500, 7_000)],
+  ),
 ];
 const report: RunReport = {
   ...runReport(scenarios),
