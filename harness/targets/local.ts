@@ -47,8 +47,8 @@ export const local: Target = {
     const client = await docker();
     const balancerKind = kindOf<BalancerKind>(BALANCERS, scenario.balancer.kind);
     const [internet, vpc] = await steps.run('creating networks', async () => {
-      const nets = [];
-      for (const role of ['internet', 'vpc'] as const) {
+      // Both at once: each create is an engine round of its own (a taken subnet is retried).
+      const create = async (role: 'internet' | 'vpc') => {
         const ipv6 = role === 'internet' && balancerKind.ipv6(scenario.balancer);
         // Clients never leave the machine, and a preserving balancer's packets must keep their source.
         const net = await createNetwork(ctx.runId, `${prefix}-${role}`, {
@@ -58,9 +58,9 @@ export const local: Target = {
         teardown.defer(`remove network ${net.name}`, () =>
           client.network.remove(client.network.getById(net.id)),
         );
-        nets.push(net);
-      }
-      return nets as [(typeof nets)[0], (typeof nets)[0]];
+        return net;
+      };
+      return Promise.all([create('internet'), create('vpc')]);
     });
     // Every container is removed at once, by force (SIGKILL): the captures were collected before
     // teardown, so a graceful stop would save nothing; the networks go after their containers.
