@@ -4,4 +4,6 @@
 export interface StepTiming {
   step: string;
   millis: number;
+  /** When it started, in ms since the run did; absent in reports written before it was kept. */
+  startMillis?: number;
 }

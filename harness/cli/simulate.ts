@@ -74,6 +74,7 @@ export async function simulate(options: { port: string; kind: string }): Promise
         runDir: '',
         reportsDir: '',
         signal: controller.signal,
+        origin: performance.now(),
         announce: () => undefined,
         warn: () => undefined,
         // A person's own client on the host reaches it there, on any platform.

@@ -14,9 +14,11 @@ export class Interrupted extends Error {
 export class Steps {
   readonly timings: StepTiming[] = [];
 
+  /** `origin`: the performance.now() the steps' start offsets are measured from (the run's start). */
   constructor(
     private readonly signal: AbortSignal,
     private readonly announce: (step: string, millis?: number) => void,
+    private readonly origin = performance.now(),
   ) {}
 
   async run<T>(step: string, work: () => Promise<T>): Promise<T> {
@@ -32,7 +34,7 @@ export class Steps {
       return await work();
     } finally {
       const millis = Math.round(performance.now() - start);
-      this.timings.push({ step, millis });
+      this.timings.push({ step, millis, startMillis: Math.round(start - this.origin) });
       this.announce(step, millis);
     }
   }

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../net/endpoint.ts';
 import { parseHostPort } from '../net/endpoint.ts';
-import { containerOutput, docker, removeContainer } from '../topology/docker.ts';
+import { runToExit } from '../topology/run-to-exit.ts';
 import type { WhoAmI } from './session.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
 
@@ -21,42 +21,39 @@ export async function runClientContainers(opts: {
   namePrefix: string;
   track: (id: string, what: string) => void;
 }): Promise<{ client: string; address: string; result: Omit<ProbeResult, 'client' | 'origin'> }[]> {
-  const client = await docker();
   return Promise.all(
     opts.addresses.map(async (address, i) => {
       const name = `client-${i + 1}`;
-      const container = await client.container.dockerode.createContainer({
-        name: `${opts.namePrefix}-${name}`,
-        Image: opts.image,
-        Labels: opts.labels,
-        Cmd: [
-          'mariadb',
-          `--host=${opts.target.address}`,
-          `--port=${opts.target.port}`,
-          `--user=${opts.whoAmI.credentials.user}`,
-          `--password=${opts.whoAmI.credentials.password}`,
-          '--connect-timeout=10',
-          '--batch',
-          '--skip-column-names',
-          `--execute=${opts.whoAmI.sql}`,
-        ],
-        HostConfig: { NetworkMode: opts.network },
-        NetworkingConfig: {
-          EndpointsConfig: { [opts.network]: { IPAMConfig: { IPv4Address: address } } },
+      const { exitCode, output } = await runToExit(
+        {
+          name: `${opts.namePrefix}-${name}`,
+          Image: opts.image,
+          Labels: opts.labels,
+          Cmd: [
+            'mariadb',
+            `--host=${opts.target.address}`,
+            `--port=${opts.target.port}`,
+            `--user=${opts.whoAmI.credentials.user}`,
+            `--password=${opts.whoAmI.credentials.password}`,
+            '--connect-timeout=10',
+            '--batch',
+            '--skip-column-names',
+            `--execute=${opts.whoAmI.sql}`,
+          ],
+          HostConfig: { NetworkMode: opts.network },
+          NetworkingConfig: {
+            EndpointsConfig: { [opts.network]: { IPAMConfig: { IPv4Address: address } } },
+          },
         },
-      });
-      opts.track(container.id, name);
-      await container.start();
-      const { StatusCode } = (await container.wait()) as { StatusCode: number };
-      const output = await containerOutput(container.id);
-      await removeContainer(container.id);
+        { onCreated: (id) => opts.track(id, name) },
+      );
       const line = output.split('\n').find((l) => l.split('\t').length === 3);
       const [host, user, instance] = (line ?? '').split('\t');
       const seen = host ? parseHostPort(host) : null;
       const result =
-        StatusCode === 0 && seen && user && instance
+        exitCode === 0 && seen && user && instance
           ? { backend: { host: seen, user: user.trim(), instance: instance.trim() }, error: null }
-          : { backend: null, error: `mariadb client exited ${StatusCode}: ${output.trim()}` };
+          : { backend: null, error: `mariadb client exited ${exitCode}: ${output.trim()}` };
       return { client: `${name} (${address})`, address, result };
     }),
   );

@@ -52,6 +52,20 @@ export interface ScenarioReport {
   artifacts: string[];
   timings: StepTiming[];
   durationMillis: number;
+  /** Where the run's scheduler put it; absent in reports written before it was kept. */
+  schedule?: ScenarioSchedule;
+}
+
+/** Which of the run's workers ran a scenario's group, and when (bench/profile.ts's critical path). */
+export interface ScenarioSchedule {
+  /** The worker (0, 1, ...): a worker runs its groups one after another. */
+  lane: number;
+  /** The group's place in the run's groups; scenarios sharing a topology share it. */
+  group: number;
+  /** When the worker took the group, in ms since the run started. */
+  startMillis: number;
+  /** How long the worker spent on it, an engine-wide turn (IPv6) included. */
+  millis: number;
 }
 
 export interface RunReport {
@@ -64,4 +78,8 @@ export interface RunReport {
   scenarios: ScenarioReport[];
   /** The runs (shards) this one was merged from, when it was. */
   mergedFrom?: string[];
+  /** The run's own steps, outside any scenario: images, the closing sweep. */
+  timings?: StepTiming[];
+  /** CPU the harness process spent over the run (what it did itself, not waiting on the engine). */
+  cpuMillis?: { user: number; system: number };
 }

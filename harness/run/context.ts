@@ -10,6 +10,8 @@ export interface RunContext {
   /** reports/: what outlives one run (AWS restore records) goes here. */
   reportsDir: string;
   signal: AbortSignal;
+  /** performance.now() when the run started: step start offsets are measured from it. */
+  origin: number;
   announce: (scenario: string, step: string, millis?: number) => void;
   /** Something went wrong that does not change the verdict (the run's sweep retries cleanup). */
   warn: (scenario: string, message: string) => void;

@@ -91,8 +91,10 @@ async function exercise(s: Scenario, stage: Stage, steps: Steps, signal: AbortSi
   );
   if (signal.aborted) throw new Interrupted();
   // Read before the captures are collected: the capture's own marker connection aborts one handshake.
-  const counters = await Promise.all(
-    stage.backends.instances.map(async (b) => ({ instance: b.name, values: await b.counters() })),
+  const counters = await steps.run("reading the backends' counters", () =>
+    Promise.all(
+      stage.backends.instances.map(async (b) => ({ instance: b.name, values: await b.counters() })),
+    ),
   );
   return {
     probes: runs.flatMap((r) => r.probes),
@@ -146,9 +148,13 @@ export async function runScenarioGroup(
   const dirs = group.map((s) => join(ctx.runDir, s.id));
   await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
   const teardown = new Teardown();
-  const shared = new Steps(ctx.signal, (step, millis) => ctx.announce(name, step, millis));
+  const shared = new Steps(
+    ctx.signal,
+    (step, millis) => ctx.announce(name, step, millis),
+    ctx.origin,
+  );
   const own = group.map(
-    (s) => new Steps(ctx.signal, (step, millis) => ctx.announce(s.id, step, millis)),
+    (s) => new Steps(ctx.signal, (step, millis) => ctx.announce(s.id, step, millis), ctx.origin),
   );
   const artifacts: string[] = [];
   let stage: Stage | null = null;

@@ -1,8 +1,7 @@
-import { GenericContainer, Wait } from 'testcontainers';
 import type { LocalStage, Prober } from '../components/types.ts';
 import type { ProbeResult } from '../evidence/probe-result.ts';
-import { containerOutput, docker } from '../topology/docker.ts';
 import { programBundle } from '../topology/program-bundle.ts';
+import { runToExit } from '../topology/run-to-exit.ts';
 
 const IN_CONTAINER = '/proxyproof-probe.cjs';
 
@@ -18,26 +17,26 @@ export function containerProber(stage: LocalStage): Prober {
   return async ({ from, ...request }) => {
     const network = from === 'vpc' ? stage.vpc : stage.internet;
     const name = `clients-${++batches}`;
-    const started = await new GenericContainer(stage.images.client)
-      .withName(`${stage.prefix}-${name}`)
-      .withLabels(stage.labels)
-      .withNetworkMode(network.name)
-      .withCopyContentToContainer([{ content: await programBundle('probe'), target: IN_CONTAINER }])
-      .withCommand(['node', IN_CONTAINER, JSON.stringify(request)])
-      .withWaitStrategy(Wait.forOneShotStartup())
-      .withStartupTimeout(120_000)
-      .start();
-    stage.track(started.getId(), name);
-    const c = await docker();
-    const state = (await c.container.inspect(c.container.getById(started.getId()))).State;
-    const output = await containerOutput(started.getId());
+    const { exitCode, output } = await runToExit(
+      {
+        name: `${stage.prefix}-${name}`,
+        Image: stage.images.client,
+        Labels: stage.labels,
+        Cmd: ['node', IN_CONTAINER, JSON.stringify(request)],
+        HostConfig: { NetworkMode: network.name },
+      },
+      {
+        files: [{ content: await programBundle('probe'), target: IN_CONTAINER }],
+        onCreated: (id) => stage.track(id, name),
+      },
+    );
     const results = output
       .split('\n')
       .filter((line) => line.startsWith('{"client"'))
       .map((line) => JSON.parse(line) as ProbeResult);
-    if (state.ExitCode !== 0 || results.length !== request.count)
+    if (exitCode !== 0 || results.length !== request.count)
       throw new Error(
-        `the client container ${name} exited ${state.ExitCode} with ${results.length} of ${request.count} results: ${output.trim().slice(-400)}`,
+        `the client container ${name} exited ${exitCode} with ${results.length} of ${request.count} results: ${output.trim().slice(-400)}`,
       );
     return results;
   };

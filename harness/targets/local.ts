@@ -22,6 +22,16 @@ import { createNetwork, hostAddress } from '../topology/networks.ts';
 import { containerProber } from './container-prober.ts';
 import type { Target } from './target.ts';
 
+/** Removes every container in `containers` (id → what) side by side; throws naming those that stayed. */
+async function removeAll(containers: ReadonlyMap<string, string>): Promise<void> {
+  const ids = [...containers.keys()];
+  const results = await Promise.allSettled(ids.map((id) => removeContainer(id)));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [`${containers.get(ids[i]!)}: ${(r.reason as Error).message}`] : [],
+  );
+  if (failed.length > 0) throw new Error(`could not remove ${failed.join('; ')}`);
+}
+
 /** The balancer's fixed host number on the vpc network, so trust can name it before it starts. */
 const BALANCER_HOST = 250;
 
@@ -38,8 +48,8 @@ export const local: Target = {
     const client = await docker();
     const balancerKind = kindOf<BalancerKind>(BALANCERS, scenario.balancer.kind);
     const [internet, vpc] = await steps.run('creating networks', async () => {
-      const nets = [];
-      for (const role of ['internet', 'vpc'] as const) {
+      // Both at once: each create is an engine round of its own (a taken subnet is retried).
+      const create = async (role: 'internet' | 'vpc') => {
         const ipv6 = role === 'internet' && balancerKind.ipv6(scenario.balancer);
         // Clients never leave the machine, and a preserving balancer's packets must keep their source.
         const net = await createNetwork(ctx.runId, `${prefix}-${role}`, {
@@ -49,10 +59,14 @@ export const local: Target = {
         teardown.defer(`remove network ${net.name}`, () =>
           client.network.remove(client.network.getById(net.id)),
         );
-        nets.push(net);
-      }
-      return nets as [(typeof nets)[0], (typeof nets)[0]];
+        return net;
+      };
+      return Promise.all([create('internet'), create('vpc')]);
     });
+    // Every container is removed at once, by force (SIGKILL): the captures were collected before
+    // teardown, so a graceful stop would save nothing; the networks go after their containers.
+    const containers = new Map<string, string>();
+    teardown.defer('remove the containers', () => removeAll(containers));
     const stage: LocalStage = {
       runId: ctx.runId,
       prefix,
@@ -64,7 +78,7 @@ export const local: Target = {
       internet,
       vpc,
       balancerVpcAddress: hostAddress(vpc.subnet, BALANCER_HOST),
-      track: (id, what) => teardown.defer(`remove ${what}`, () => removeContainer(id)),
+      track: (id, what) => containers.set(id, what),
       publishListener: ctx.publishListener === true,
       connectionsAtOnce: scenario.clients.reduce((n, c) => {
         const kind = kindOf<ClientKind>(CLIENTS, c.kind);

@@ -115,6 +115,7 @@ describeWithTshark(title, () => {
         runDir: dir,
         reportsDir: dir,
         signal: new AbortController().signal,
+        origin: performance.now(),
         announce: () => undefined,
         warn: () => undefined,
       };

@@ -148,6 +148,7 @@ const ctx = (): RunContext => ({
   images: null,
   runDir: join(reportsDir, RUN_ID),
   reportsDir,
+  origin: performance.now(),
   signal: controller.signal,
   announce: () => undefined,
   warn: () => undefined,

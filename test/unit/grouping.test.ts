@@ -1,4 +1,4 @@
-import { groupByTopology } from '../../harness/run/run-all.ts';
+import { groupByTopology, takeNext } from '../../harness/run/run-all.ts';
 import {
   ScenarioSchema,
   type Scenario,
@@ -52,5 +52,25 @@ describe('scenarios that can share a topology do', () => {
     const alone = make({ id: 'x', ...fields });
     const a2 = make({ id: 'a2' });
     expect(ids(groupByTopology([a, alone, a2]))).toEqual([['a', 'a2'], ['x']]);
+  });
+});
+
+describe('takeNext', () => {
+  test('the first group in file order when none would wait', () => {
+    const pending = [2, 3, 4];
+    expect(takeNext(pending, () => false)).toBe(2);
+    expect(pending).toEqual([3, 4]);
+  });
+
+  test('passes over a group that would wait for a turn another worker holds', () => {
+    const pending = [5, 6, 7];
+    expect(takeNext(pending, (i) => i === 5)).toBe(6);
+    expect(pending).toEqual([5, 7]);
+  });
+
+  test('when every group would wait, the first all the same', () => {
+    const pending = [8, 9];
+    expect(takeNext(pending, () => true)).toBe(8);
+    expect(pending).toEqual([9]);
   });
 });
