@@ -1,5 +1,5 @@
 import type { Endpoint } from '../net/endpoint.ts';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../net/ip.ts';
+import { CANONICAL_IPV6, formatIPv6, NOT_IPV6, parseIPv4, parseIPv6Spelling } from '../net/ip.ts';
 import { invalid, NO_TLVS, type DecodeResult, type ProxyHeader } from './types.ts';
 
 // haproxy doc/proxy-protocol.txt, section 2.1: "PROXY" SP proto SP src SP dst SP
@@ -25,8 +25,9 @@ export function startsLikeV1(bytes: Uint8Array): boolean {
 
 /** Index of the next SP or CR from `from` (the CR at `cr` at the latest). */
 function fieldEnd(b: Uint8Array, from: number, cr: number): number {
-  const sp = b.indexOf(SP, from);
-  return sp < 0 || sp > cr ? cr : sp;
+  let i = from;
+  while (i < cr && b[i] !== SP) i++;
+  return i;
 }
 
 /** A decimal port without sign or leading zeros, or -1. */
@@ -44,8 +45,14 @@ function port(b: Uint8Array, start: number, end: number): number {
 
 const text = (b: Uint8Array, start: number, end: number) =>
   String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
-const v4 = new Uint8Array(4);
 const v6 = new Uint8Array(16);
+const v6d = new Uint8Array(16);
+/** Buffer's own latin1 decoder, which works on any Uint8Array. */
+const latin1 = (
+  Buffer.prototype as unknown as {
+    latin1Slice: (this: Uint8Array, start: number, end: number) => string;
+  }
+).latin1Slice;
 
 /** Decodes a v1 header at the start of `bytes`, strictly as the spec says. */
 export function decodeV1(b: Uint8Array): DecodeResult {
@@ -53,10 +60,28 @@ export function decodeV1(b: Uint8Array): DecodeResult {
   const n = b.length;
   if (n < 6) return INCOMPLETE;
 
-  // Native scan for the LF; a longer-than-allowed line is decided at 107 bytes.
-  const lf = b.indexOf(LF, 6);
-  if (lf < 0 || lf >= V1_MAX_LENGTH) {
-    return n < V1_MAX_LENGTH && lf < 0
+  // One pass to the LF, noting the first four spaces from 11 on: after "PROXY
+  // TCPx ", they end the fields. A longer-than-allowed line is decided at 107 bytes.
+  const max = n < V1_MAX_LENGTH ? n : V1_MAX_LENGTH;
+  let sp0 = 0;
+  let sp1 = 0;
+  let sp2 = 0;
+  let sp3 = 0;
+  let spaces = 0;
+  let lf = 6;
+  for (; lf < max; lf++) {
+    const c = b[lf];
+    if (c === LF) break;
+    if (c === SP && lf >= 11) {
+      if (spaces === 0) sp0 = lf;
+      else if (spaces === 1) sp1 = lf;
+      else if (spaces === 2) sp2 = lf;
+      else if (spaces === 3) sp3 = lf;
+      spaces++;
+    }
+  }
+  if (lf === max) {
+    return n < V1_MAX_LENGTH
       ? INCOMPLETE
       : invalid('V1_TOO_LONG', `no CRLF within the first ${V1_MAX_LENGTH} bytes`);
   }
@@ -88,13 +113,13 @@ export function decodeV1(b: Uint8Array): DecodeResult {
 
   // Four fields: src SP dst SP sport SP dport, each non-empty, the last ending at CR.
   const s0 = 11;
-  const s1 = fieldEnd(b, s0, cr);
+  const s1 = spaces > 0 ? sp0 : cr;
   const d0 = s1 + 1;
-  const d1 = fieldEnd(b, d0, cr);
+  const d1 = spaces > 1 ? sp1 : cr;
   const p0 = d1 + 1;
-  const p1 = fieldEnd(b, p0, cr);
+  const p1 = spaces > 2 ? sp2 : cr;
   const q0 = p1 + 1;
-  const q1 = fieldEnd(b, q0, cr);
+  const q1 = spaces > 3 ? sp3 : cr;
   if (
     s1 === s0 ||
     d0 > cr ||
@@ -110,19 +135,26 @@ export function decodeV1(b: Uint8Array): DecodeResult {
       'expected 6 single-space-separated fields: PROXY, protocol, addresses and ports',
     );
   }
+  // The text of both addresses in one native call, split by substring(): cheaper
+  // than printing them. IPv4 text that parses is Node's; IPv6 text is kept
+  // only when it is already canonical, as v2 addresses are printed (the spec
+  // leaves spelling to the sender).
   let source: string;
   let destination: string;
   if (isV4) {
-    if (!parseIPv4(b, s0, s1, v4)) return badAddress('source', b, s0, s1, 'IPv4');
-    source = formatIPv4(v4, 0);
-    if (!parseIPv4(b, d0, d1, v4)) return badAddress('destination', b, d0, d1, 'IPv4');
-    destination = formatIPv4(v4, 0);
+    if (!parseIPv4(b, s0, s1)) return badAddress('source', b, s0, s1, 'IPv4');
+    if (!parseIPv4(b, d0, d1)) return badAddress('destination', b, d0, d1, 'IPv4');
+    const both = latin1.call(b, s0, d1);
+    source = both.substring(0, s1 - s0);
+    destination = both.substring(d0 - s0);
   } else {
-    // Printed canonically, as v2 addresses are: the spec leaves spelling to the sender.
-    if (!parseIPv6(b, s0, s1, v6)) return badAddress('source', b, s0, s1, 'IPv6');
-    source = formatIPv6(v6, 0);
-    if (!parseIPv6(b, d0, d1, v6)) return badAddress('destination', b, d0, d1, 'IPv6');
-    destination = formatIPv6(v6, 0);
+    const src = parseIPv6Spelling(b, s0, s1, v6);
+    if (src === NOT_IPV6) return badAddress('source', b, s0, s1, 'IPv6');
+    const dst = parseIPv6Spelling(b, d0, d1, v6d);
+    if (dst === NOT_IPV6) return badAddress('destination', b, d0, d1, 'IPv6');
+    const both = latin1.call(b, s0, d1);
+    source = src === CANONICAL_IPV6 ? both.substring(0, s1 - s0) : formatIPv6(v6, 0);
+    destination = dst === CANONICAL_IPV6 ? both.substring(d0 - s0) : formatIPv6(v6d, 0);
   }
   const sport = port(b, p0, p1);
   const dport = port(b, q0, q1);
