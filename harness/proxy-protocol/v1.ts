@@ -1,5 +1,6 @@
 import type { Endpoint } from '../net/endpoint.ts';
 import { CANONICAL_IPV6, formatIPv6, NOT_IPV6, parseIPv4, parseIPv6Spelling } from '../net/ip.ts';
+import { latin1 } from './bytes-text.ts';
 import { invalid, NO_TLVS, type DecodeResult, type ProxyHeader } from './types.ts';
 
 // haproxy doc/proxy-protocol.txt, section 2.1: "PROXY" SP proto SP src SP dst SP
@@ -47,13 +48,6 @@ const text = (b: Uint8Array, start: number, end: number) =>
   String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
 const v6 = new Uint8Array(16);
 const v6d = new Uint8Array(16);
-/** Buffer's own latin1 decoder, which works on any Uint8Array. */
-const latin1 = (
-  Buffer.prototype as unknown as {
-    latin1Slice: (this: Uint8Array, start: number, end: number) => string;
-  }
-).latin1Slice;
-
 /** Decodes a v1 header at the start of `bytes`, strictly as the spec says. */
 export function decodeV1(b: Uint8Array): DecodeResult {
   if (!startsLikeV1(b)) return ABSENT;
@@ -144,7 +138,7 @@ export function decodeV1(b: Uint8Array): DecodeResult {
   if (isV4) {
     if (!parseIPv4(b, s0, s1)) return badAddress('source', b, s0, s1, 'IPv4');
     if (!parseIPv4(b, d0, d1)) return badAddress('destination', b, d0, d1, 'IPv4');
-    const both = latin1.call(b, s0, d1);
+    const both = latin1(b, s0, d1);
     source = both.substring(0, s1 - s0);
     destination = both.substring(d0 - s0);
   } else {
@@ -152,7 +146,7 @@ export function decodeV1(b: Uint8Array): DecodeResult {
     if (src === NOT_IPV6) return badAddress('source', b, s0, s1, 'IPv6');
     const dst = parseIPv6Spelling(b, d0, d1, v6d);
     if (dst === NOT_IPV6) return badAddress('destination', b, d0, d1, 'IPv6');
-    const both = latin1.call(b, s0, d1);
+    const both = latin1(b, s0, d1);
     source = src === CANONICAL_IPV6 ? both.substring(0, s1 - s0) : formatIPv6(v6, 0);
     destination = dst === CANONICAL_IPV6 ? both.substring(d0 - s0) : formatIPv6(v6d, 0);
   }

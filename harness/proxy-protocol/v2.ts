@@ -1,4 +1,4 @@
-import { crc32c } from './crc32c.ts';
+import { crc32c, crc32cZeroed } from './crc32c.ts';
 import { encodeTlvs, parseTlvs, TLV, type RawTlv } from './tlv.ts';
 import { addressBytes, formatIPv4, formatIPv6 } from '../net/ip.ts';
 import {
@@ -134,9 +134,6 @@ export function decodeV2(b: Uint8Array): DecodeResult {
   return { kind: 'header', header: result };
 }
 
-const view = (b: Uint8Array, start: number, end: number) =>
-  Buffer.from(b.buffer, b.byteOffset + start, end - start);
-
 /** The TLVs read from one start offset, or why they cannot be. */
 type Reading =
   | { ok: true; tlvs: readonly Tlv[]; crc: 'absent' | 'verified' | DecodeError }
@@ -146,10 +143,9 @@ const NOTHING_TO_READ: Reading = { ok: true, tlvs: NO_TLVS, crc: 'absent' };
 
 function readTlvs(b: Uint8Array, start: number, length: number): Reading {
   if (start === length) return NOTHING_TO_READ;
-  const header = view(b, 0, length);
-  const parsed = parseTlvs(header.subarray(start));
+  const parsed = parseTlvs(b, start, length);
   if (!parsed.ok) return parsed;
-  const crc = parsed.crcOffset === null ? 'absent' : crcCheck(header, start + parsed.crcOffset);
+  const crc = parsed.crcOffset === null ? 'absent' : crcCheck(b, length, parsed.crcOffset);
   return { ok: true, tlvs: parsed.tlvs, crc };
 }
 
@@ -173,12 +169,10 @@ function chooseReading(readings: Reading[]): readonly Tlv[] | DecodeError {
   return mismatch ?? parsed ?? error!;
 }
 
-/** The checksum is over the whole header with its own four bytes zeroed. */
-function crcCheck(header: Buffer, at: number): 'verified' | DecodeError {
-  const expected = header.readUInt32BE(at);
-  const zeroed = Buffer.from(header);
-  zeroed.writeUInt32BE(0, at);
-  const actual = crc32c(zeroed);
+/** The checksum is over the whole header (`b[0, length)`) with its own four bytes zeroed. */
+function crcCheck(b: Uint8Array, length: number, at: number): 'verified' | DecodeError {
+  const expected = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  const actual = crc32cZeroed(b, length, at);
   if (actual === expected) return 'verified';
   const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
   return {
