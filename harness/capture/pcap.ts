@@ -91,8 +91,13 @@ class PcapPackets implements PacketCursor {
     this.nanos = nanos;
   }
 
+  /** By hand: Buffer's readUInt32LE/BE check their arguments on every call, four times per packet. */
   private u32(offset: number): number {
-    return this.little ? this.bytes.readUInt32LE(offset) : this.bytes.readUInt32BE(offset);
+    const b = this.bytes;
+    return this.little
+      ? (b[offset]! | (b[offset + 1]! << 8) | (b[offset + 2]! << 16) | (b[offset + 3]! << 24)) >>> 0
+      : ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>>
+          0;
   }
 
   next(): boolean {
