@@ -129,21 +129,25 @@ const HEX_DIGIT = Int8Array.from({ length: 256 }, (_, c) => {
   return -1;
 });
 
-/** What parseIPv6Spelling finds: not an address, one, or one spelt as formatIPv6 prints it. */
+/** What scanIPv6 finds: not an address, one, or one spelt as formatIPv6 prints it. */
 export const NOT_IPV6 = 0;
 export const IPV6 = 1;
 export const CANONICAL_IPV6 = 2;
 
+/** Where the last scanIPv6 stopped: the index of the first byte after the address. */
+export const scanned = { end: 0 };
+
 /**
- * Parses IPv6 text in `b[start, end)` into `out[at..at+16)` if given: 1-4 hex
- * digits per group, at most one "::", an optional dotted-quad tail, no zone.
- * Also tells whether the text is already the canonical one, so that a decoder
- * can keep the sender's text instead of printing it anew.
+ * Reads IPv6 text from `b[start]` on, as far as it goes (to `limit` at the
+ * latest), into `out[at..at+16)` if given: 1-4 hex digits per group, at most
+ * one "::", an optional dotted-quad tail, no zone. Returns NOT_IPV6, or IPV6
+ * with `scanned.end` set, or CANONICAL_IPV6 when the text is spelt as
+ * formatIPv6 prints it, so that a decoder can keep the sender's text.
  */
-export function parseIPv6Spelling(
+export function scanIPv6(
   b: Uint8Array,
   start: number,
-  end: number,
+  limit: number,
   out?: Uint8Array,
   at = 0,
 ): number {
@@ -153,54 +157,59 @@ export function parseIPv6Spelling(
   let plain = true; // lower case, no leading zeros
   let quad = false;
   let i = start;
-  if (end - start < 2) return NOT_IPV6;
-  if (b[i] === COLON) {
-    if (b[i + 1] !== COLON) return NOT_IPV6;
+  // Right after "::" the text may end without another group.
+  let mayEnd = false;
+  if (i + 1 < limit && b[i] === COLON && b[i + 1] === COLON) {
     gap = 0;
     i += 2;
+    mayEnd = true;
   }
-  while (i < end) {
-    if (count === 8) return NOT_IPV6;
+  for (;;) {
     let value = 0;
-    let digits = 0;
     let j = i;
-    for (; j < end && digits <= 4; j++) {
+    // Up to five digits: a fifth makes the group too long.
+    const stop = limit - i > 5 ? i + 5 : limit;
+    for (; j < stop; j++) {
       let h = HEX_DIGIT[b[j]!]!;
       if (h < 0) break;
       if (h > 15) {
         plain = false;
         h -= 16;
       }
-      value = value * 16 + h;
-      digits++;
+      value = (value << 4) | h;
     }
-    if (j < end && b[j] === DOT) {
-      // Dotted-quad tail: the last 32 bits.
-      if (count > 6) return NOT_IPV6;
-      const v4 = QUAD;
-      if (!parseIPv4(b, i, end, v4)) return NOT_IPV6;
-      groups[count++] = (v4[0]! << 8) | v4[1]!;
-      groups[count++] = (v4[2]! << 8) | v4[3]!;
+    const digits = j - i;
+    if (j < limit && b[j] === DOT) {
+      // Dotted-quad tail: the last 32 bits, and the end of the text.
+      let e = j;
+      while (e < limit && (b[e] === DOT || (b[e]! >= ZERO && b[e]! <= ZERO + 9))) e++;
+      if (count > 6 || !parseIPv4(b, i, e, QUAD)) return NOT_IPV6;
+      groups[count++] = (QUAD[0]! << 8) | QUAD[1]!;
+      groups[count++] = (QUAD[2]! << 8) | QUAD[3]!;
       quad = true;
-      i = end;
+      i = e;
       break;
     }
-    if (digits === 0 || digits > 4) return NOT_IPV6;
+    if (digits === 0) {
+      if (!mayEnd) return NOT_IPV6;
+      break;
+    }
+    if (digits > 4 || count === 8) return NOT_IPV6;
     if (digits > 1 && b[i] === ZERO) plain = false;
     groups[count++] = value;
     i = j;
-    if (i === end) break;
-    if (b[i] !== COLON) return NOT_IPV6;
+    mayEnd = false;
+    if (i >= limit || b[i] !== COLON) break;
     i++;
-    if (i < end && b[i] === COLON) {
+    if (i < limit && b[i] === COLON) {
       if (gap >= 0) return NOT_IPV6;
       gap = count;
       i++;
-    } else if (i === end) {
-      return NOT_IPV6; // a single trailing colon
+      mayEnd = true;
     }
   }
   if (gap < 0 ? count !== 8 : count > 7) return NOT_IPV6;
+  scanned.end = i;
   // Spread the groups out to all eight, the "::" as zeros.
   const tail = gap < 0 ? 0 : count - gap;
   for (let g = 7, k = count - 1; g >= 0; g--)
@@ -218,6 +227,18 @@ export function parseIPv6Spelling(
   return run === written && quad === (run !== NO_RUN && dotted(run, groups[5]!))
     ? CANONICAL_IPV6
     : IPV6;
+}
+
+/** scanIPv6 of exactly `b[start, end)`. */
+export function parseIPv6Spelling(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  out?: Uint8Array,
+  at = 0,
+): number {
+  const spelling = scanIPv6(b, start, end, out, at);
+  return scanned.end === end ? spelling : NOT_IPV6;
 }
 
 /** parseIPv6Spelling, as a yes or no. */

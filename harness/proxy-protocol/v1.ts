@@ -1,5 +1,13 @@
 import type { Endpoint } from '../net/endpoint.ts';
-import { CANONICAL_IPV6, formatIPv6, NOT_IPV6, parseIPv4, parseIPv6Spelling } from '../net/ip.ts';
+import {
+  CANONICAL_IPV6,
+  formatIPv6,
+  NOT_IPV6,
+  parseIPv4,
+  parseIPv6Spelling,
+  scanIPv6,
+  scanned,
+} from '../net/ip.ts';
 import { latin1 } from './bytes-text.ts';
 import { invalid, NO_TLVS, type DecodeResult, type ProxyHeader } from './types.ts';
 
@@ -47,12 +55,114 @@ function port(b: Uint8Array, start: number, end: number): number {
 const text = (b: Uint8Array, start: number, end: number) =>
   String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
 const v6 = new Uint8Array(16);
-const v6d = new Uint8Array(16);
+
+/**
+ * The destination is the proxy's own listener, the same on every header it
+ * sends: the last one's text (per family) is reused while its bytes match,
+ * rather than parsed again.
+ */
+class LastDestination {
+  text = '';
+  private readonly bytes = new Uint8Array(V1_MAX_LENGTH);
+  private length = 0;
+
+  /** Where the kept address ends if it stands at `b[start]`, followed by SP before `limit`; else -1. */
+  endAt(b: Uint8Array, start: number, limit: number): number {
+    const end = start + this.length;
+    if (this.length === 0 || end >= limit || b[end] !== SP) return -1;
+    for (let i = 0; i < this.length; i++) if (b[start + i] !== this.bytes[i]) return -1;
+    return end;
+  }
+
+  keep(b: Uint8Array, start: number, end: number, text: string): string {
+    for (let i = start; i < end; i++) this.bytes[i - start] = b[i]!;
+    this.length = end - start;
+    this.text = text;
+    return text;
+  }
+}
+const lastV4 = new LastDestination();
+const lastV6 = new LastDestination();
+/**
+ * IPv6 text as Node prints it: the sender's when canonical (`spelling`), else
+ * printed. Only then are the address's bytes needed, so only then are they read.
+ */
+function v6Text(b: Uint8Array, start: number, end: number, spelling: number): string {
+  if (spelling === CANONICAL_IPV6) return latin1(b, start, end);
+  parseIPv6Spelling(b, start, end, v6);
+  return formatIPv6(v6, 0);
+}
+
+/** Index of the first SP from `from`, or `limit`. */
+function nextSpace(b: Uint8Array, from: number, limit: number): number {
+  let i = from;
+  while (i < limit && b[i] !== SP) i++;
+  return i;
+}
+
+/**
+ * The usual header, a valid TCP4 or TCP6 line, read in one pass: each IPv6
+ * address is parsed where it stands, the parse finding its end. Null for
+ * anything else, which decodeV1's full reading then decides in the order of
+ * its checks; a line read here is one that reading accepts the same way.
+ */
+function decodeUsual(b: Uint8Array, n: number): DecodeResult | null {
+  const family = b[6] === 0x54 && b[7] === 0x43 && b[8] === 0x50 && b[10] === SP ? b[9] : 0;
+  if (family !== 0x34 && family !== 0x36) return null;
+  const limit = n < V1_MAX_LENGTH ? n : V1_MAX_LENGTH;
+  const s0 = 11;
+  let s1: number;
+  let d1: number;
+  let source: string;
+  let destination: string;
+  if (family === 0x34) {
+    s1 = nextSpace(b, s0, limit);
+    if (s1 === limit || !parseIPv4(b, s0, s1)) return null;
+    source = latin1(b, s0, s1);
+    const d0 = s1 + 1;
+    d1 = lastV4.endAt(b, d0, limit);
+    if (d1 >= 0) destination = lastV4.text;
+    else {
+      d1 = nextSpace(b, d0, limit);
+      if (d1 === limit || !parseIPv4(b, d0, d1)) return null;
+      destination = lastV4.keep(b, d0, d1, latin1(b, d0, d1));
+    }
+  } else {
+    const spelling = scanIPv6(b, s0, limit);
+    s1 = scanned.end;
+    if (spelling === NOT_IPV6 || b[s1] !== SP) return null;
+    source = v6Text(b, s0, s1, spelling);
+    const d0 = s1 + 1;
+    d1 = lastV6.endAt(b, d0, limit);
+    if (d1 >= 0) destination = lastV6.text;
+    else {
+      const dst = scanIPv6(b, d0, limit);
+      d1 = scanned.end;
+      if (dst === NOT_IPV6 || b[d1] !== SP) return null;
+      destination = lastV6.keep(b, d0, d1, v6Text(b, d0, d1, dst));
+    }
+  }
+  const p0 = d1 + 1;
+  const p1 = nextSpace(b, p0, limit);
+  const sport = port(b, p0, p1);
+  if (p1 === limit || sport < 0) return null;
+  const q0 = p1 + 1;
+  let cr = q0;
+  while (cr < limit && b[cr]! >= 0x30 && b[cr]! <= 0x39) cr++;
+  const dport = port(b, q0, cr);
+  if (cr + 1 >= limit || b[cr] !== CR || b[cr + 1] !== LF || dport < 0) return null;
+  const src = { address: source, port: sport };
+  const dst = { address: destination, port: dport };
+  return { kind: 'header', header: header(family === 0x34 ? 'INET' : 'INET6', src, dst, cr + 2) };
+}
+
 /** Decodes a v1 header at the start of `bytes`, strictly as the spec says. */
 export function decodeV1(b: Uint8Array): DecodeResult {
   if (!startsLikeV1(b)) return ABSENT;
   const n = b.length;
   if (n < 6) return INCOMPLETE;
+  const usual = decodeUsual(b, n);
+  if (usual) return usual;
 
   // One pass to the LF, noting the first four spaces from 11 on: after "PROXY
   // TCPx ", they end the fields. A longer-than-allowed line is decided at 107 bytes.
@@ -129,26 +239,23 @@ export function decodeV1(b: Uint8Array): DecodeResult {
       'expected 6 single-space-separated fields: PROXY, protocol, addresses and ports',
     );
   }
-  // The text of both addresses in one native call, split by substring(): cheaper
-  // than printing them. IPv4 text that parses is Node's; IPv6 text is kept
-  // only when it is already canonical, as v2 addresses are printed (the spec
-  // leaves spelling to the sender).
+  // Address text is cut from the line, not printed anew: IPv4 text that parses
+  // is Node's, and IPv6 text is kept when it is already canonical (the spec
+  // leaves spelling to the sender; v2 addresses are printed the same way).
   let source: string;
   let destination: string;
   if (isV4) {
     if (!parseIPv4(b, s0, s1)) return badAddress('source', b, s0, s1, 'IPv4');
     if (!parseIPv4(b, d0, d1)) return badAddress('destination', b, d0, d1, 'IPv4');
-    const both = latin1(b, s0, d1);
-    source = both.substring(0, s1 - s0);
-    destination = both.substring(d0 - s0);
+    source = latin1(b, s0, s1);
+    destination = latin1(b, d0, d1);
   } else {
-    const src = parseIPv6Spelling(b, s0, s1, v6);
-    if (src === NOT_IPV6) return badAddress('source', b, s0, s1, 'IPv6');
-    const dst = parseIPv6Spelling(b, d0, d1, v6d);
+    const spelling = parseIPv6Spelling(b, s0, s1);
+    if (spelling === NOT_IPV6) return badAddress('source', b, s0, s1, 'IPv6');
+    source = v6Text(b, s0, s1, spelling);
+    const dst = parseIPv6Spelling(b, d0, d1);
     if (dst === NOT_IPV6) return badAddress('destination', b, d0, d1, 'IPv6');
-    const both = latin1(b, s0, d1);
-    source = src === CANONICAL_IPV6 ? both.substring(0, s1 - s0) : formatIPv6(v6, 0);
-    destination = dst === CANONICAL_IPV6 ? both.substring(d0 - s0) : formatIPv6(v6d, 0);
+    destination = v6Text(b, d0, d1, dst);
   }
   const sport = port(b, p0, p1);
   const dport = port(b, q0, q1);
