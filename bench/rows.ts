@@ -28,15 +28,18 @@ export function row(
     : { name, value, unit, target, met, note };
 }
 
-const number = (n: number, unit: string) =>
-  unit === 'x' ? `${n.toFixed(2)}x` : `${Math.round(n).toLocaleString('en-US')} ${unit}`;
+/** A figure in its unit; `exact` for targets, which print as written (1.25x, 50x). */
+const number = (n: number, unit: string, exact = false) =>
+  unit === 'x'
+    ? `${exact ? String(n) : n.toFixed(2)}x`
+    : `${Math.round(n).toLocaleString('en-US')} ${unit}`;
 
 /** The rows as a table: figure, target, and whether it is met. */
 export function formatRows(rows: readonly BenchRow[]): string {
   const name = Math.max(...rows.map((r) => r.name.length));
   const cells = rows.map((r) => [
     r.value === null ? 'n/a' : number(r.value, r.unit),
-    r.target === null ? 'no target' : `target >= ${number(r.target, r.unit)}`,
+    r.target === null ? 'no target' : `target >= ${number(r.target, r.unit, true)}`,
     r.met === null ? (r.note ?? '') : r.met ? 'met' : 'NOT MET',
   ]);
   const value = Math.max(...cells.map((c) => c[0]!.length));
