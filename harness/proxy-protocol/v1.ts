@@ -9,6 +9,7 @@ import {
   scanned,
 } from '../net/ip.ts';
 import { latin1 } from './bytes-text.ts';
+import { ListenerAddress } from './listener-address.ts';
 import { invalid, NO_TLVS, type DecodeResult, type ProxyHeader } from './types.ts';
 
 // haproxy doc/proxy-protocol.txt, section 2.1: "PROXY" SP proto SP src SP dst SP
@@ -56,33 +57,13 @@ const text = (b: Uint8Array, start: number, end: number) =>
   String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
 const v6 = new Uint8Array(16);
 
-/**
- * The destination is the proxy's own listener, the same on every header it
- * sends: the last one's text (per family) is reused while its bytes match,
- * rather than parsed again.
- */
-class LastDestination {
-  text = '';
-  private readonly bytes = new Uint8Array(V1_MAX_LENGTH);
-  private length = 0;
-
-  /** Where the kept address ends if it stands at `b[start]`, followed by SP before `limit`; else -1. */
-  endAt(b: Uint8Array, start: number, limit: number): number {
-    const end = start + this.length;
-    if (this.length === 0 || end >= limit || b[end] !== SP) return -1;
-    for (let i = 0; i < this.length; i++) if (b[start + i] !== this.bytes[i]) return -1;
-    return end;
-  }
-
-  keep(b: Uint8Array, start: number, end: number, text: string): string {
-    for (let i = start; i < end; i++) this.bytes[i - start] = b[i]!;
-    this.length = end - start;
-    this.text = text;
-    return text;
-  }
+/** Where the listener's kept address ends if it stands at `b[start]` before SP and `limit`; else -1. */
+function listenerEnd(last: ListenerAddress, b: Uint8Array, start: number, limit: number): number {
+  const end = start + last.length;
+  return end < limit && b[end] === SP && last.matches(b, start, end) ? end : -1;
 }
-const lastV4 = new LastDestination();
-const lastV6 = new LastDestination();
+const lastV4 = new ListenerAddress();
+const lastV6 = new ListenerAddress();
 /**
  * IPv6 text as Node prints it: the sender's when canonical (`spelling`), else
  * printed. Only then are the address's bytes needed, so only then are they read.
@@ -120,7 +101,7 @@ function decodeUsual(b: Uint8Array, n: number): DecodeResult | null {
     if (s1 === limit || !parseIPv4(b, s0, s1)) return null;
     source = latin1(b, s0, s1);
     const d0 = s1 + 1;
-    d1 = lastV4.endAt(b, d0, limit);
+    d1 = listenerEnd(lastV4, b, d0, limit);
     if (d1 >= 0) destination = lastV4.text;
     else {
       d1 = nextSpace(b, d0, limit);
@@ -133,7 +114,7 @@ function decodeUsual(b: Uint8Array, n: number): DecodeResult | null {
     if (spelling === NOT_IPV6 || b[s1] !== SP) return null;
     source = v6Text(b, s0, s1, spelling);
     const d0 = s1 + 1;
-    d1 = lastV6.endAt(b, d0, limit);
+    d1 = listenerEnd(lastV6, b, d0, limit);
     if (d1 >= 0) destination = lastV6.text;
     else {
       const dst = scanIPv6(b, d0, limit);

@@ -1,4 +1,5 @@
 import { crc32c, crc32cZeroed } from './crc32c.ts';
+import { ListenerAddress } from './listener-address.ts';
 import { encodeTlvs, parseTlvs, TLV, type RawTlv } from './tlv.ts';
 import { addressBytes, formatIPv4, formatIPv6 } from '../net/ip.ts';
 import {
@@ -54,22 +55,36 @@ function unixPath(b: Uint8Array, at: number): string {
   return Buffer.from(b.buffer, b.byteOffset + at, end - at).toString('utf8');
 }
 
+const port = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
+const listenerV4 = new ListenerAddress();
+const listenerV6 = new ListenerAddress();
+
 function addresses(
   family: AddressFamily,
   b: Uint8Array,
 ): [ProxyAddress, ProxyAddress] | [null, null] {
   const at = FIXED;
   switch (family) {
-    case 'INET':
+    case 'INET': {
+      const d = at + 4;
+      const destination = listenerV4.matches(b, d, d + 4)
+        ? listenerV4.text
+        : listenerV4.keep(b, d, d + 4, formatIPv4(b, d));
       return [
-        { address: formatIPv4(b, at), port: (b[at + 8]! << 8) | b[at + 9]! },
-        { address: formatIPv4(b, at + 4), port: (b[at + 10]! << 8) | b[at + 11]! },
+        { address: formatIPv4(b, at), port: port(b, at + 8) },
+        { address: destination, port: port(b, at + 10) },
       ];
-    case 'INET6':
+    }
+    case 'INET6': {
+      const d = at + 16;
+      const destination = listenerV6.matches(b, d, d + 16)
+        ? listenerV6.text
+        : listenerV6.keep(b, d, d + 16, formatIPv6(b, d));
       return [
-        { address: formatIPv6(b, at), port: (b[at + 32]! << 8) | b[at + 33]! },
-        { address: formatIPv6(b, at + 16), port: (b[at + 34]! << 8) | b[at + 35]! },
+        { address: formatIPv6(b, at), port: port(b, at + 32) },
+        { address: destination, port: port(b, at + 34) },
       ];
+    }
     case 'UNIX':
       return [{ path: unixPath(b, at) }, { path: unixPath(b, at + UNIX_PATH) }];
     case 'UNSPEC':
