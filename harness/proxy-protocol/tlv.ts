@@ -44,13 +44,14 @@ const SSL_SUB = {
 } as const;
 export const TLV = { ...TOP_LEVEL, ...SSL_SUB } as const;
 
-function namer(types: Record<string, number>): (type: number) => string {
-  const names = new Array<string>(256).fill('UNKNOWN');
-  for (const [name, type] of Object.entries(types)) names[type] = name;
-  return (type) => names[type]!;
+/** Each type's name by its number, UNKNOWN where there is none. */
+function names(types: Record<string, number>): readonly string[] {
+  const byType = new Array<string>(256).fill('UNKNOWN');
+  for (const [name, type] of Object.entries(types)) byType[type] = name;
+  return byType;
 }
-const topLevelName = namer(TOP_LEVEL);
-const sslSubName = namer(SSL_SUB);
+const TOP_LEVEL_NAMES = names(TOP_LEVEL);
+const SSL_SUB_NAMES = names(SSL_SUB);
 
 /** PP2_SUBTYPE_AWS_VPCE_ID, PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID. */
 export const AWS_VPCE_ID = 0x01;
@@ -119,21 +120,28 @@ export function parseTlvs(b: Uint8Array, start: number, end: number): Parsed {
     const type = b[at]!;
     const from = at + 3;
     const to = from + ((b[at + 1]! << 8) | b[at + 2]!);
-    const decoded = decodeValue(type, source, from, to);
-    if (isError(decoded)) return { ok: false, error: decoded };
+    const refused = refusal(type, to - from);
+    if (refused) return { ok: false, error: refused };
     if (type === TLV.CRC32C) {
       if (crcOffset !== null)
         return { ok: false, error: error('V2_BAD_CRC32C', 'more than one CRC32C TLV') };
       crcOffset = from;
     }
-    tlvs.push({ type, name: topLevelName(type), value: decoded, hex: hexOf(source, from, to) });
+    const value = decodeValue(type, source, from, to);
+    tlvs.push({ type, name: TOP_LEVEL_NAMES[type]!, value, hex: hexOf(source, from, to) });
     at = to;
   }
   return { ok: true, tlvs, crcOffset };
 }
 
-const isError = (v: unknown): v is DecodeError =>
-  typeof v === 'object' && v !== null && 'code' in v;
+/** Why a value of this length makes the header invalid, for the two types where one can. */
+function refusal(type: number, length: number): DecodeError | null {
+  if (type === TLV.CRC32C && length !== 4)
+    return error('V2_BAD_CRC32C', `CRC32C TLV is ${length} bytes, must be 4`);
+  if (type === TLV.UNIQUE_ID && length > UNIQUE_ID_MAX)
+    return error('V2_UNIQUE_ID_TOO_LONG', `UNIQUE_ID is ${length} bytes, at most ${UNIQUE_ID_MAX}`);
+  return null;
+}
 
 /** Whether `b[start, end)` is printable ASCII; ascii(): US-ASCII at all. */
 function printable(b: Uint8Array, start: number, end: number): boolean {
@@ -167,7 +175,8 @@ function utf8(s: Source, start: number, end: number): string | OpaqueValue {
 const u32be = (b: Uint8Array, at: number) =>
   ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 
-function decodeValue(type: number, s: Source, start: number, end: number): TlvValue | DecodeError {
+/** A value refusal() lets through, decoded. */
+function decodeValue(type: number, s: Source, start: number, end: number): TlvValue {
   const b = s.b;
   const length = end - start;
   switch (type) {
@@ -178,18 +187,11 @@ function decodeValue(type: number, s: Source, start: number, end: number): TlvVa
     case TLV.NETNS:
       return asciiText(s, start, end);
     case TLV.CRC32C:
-      if (length !== 4) return error('V2_BAD_CRC32C', `CRC32C TLV is ${length} bytes, must be 4`);
       // The v2 decoder refuses a header whose checksum does not match.
       return { checksum: `0x${hexOf(s, start, end)}`, verified: true };
     case TLV.NOOP:
       return { length };
     case TLV.UNIQUE_ID:
-      if (length > UNIQUE_ID_MAX) {
-        return error(
-          'V2_UNIQUE_ID_TOO_LONG',
-          `UNIQUE_ID is ${length} bytes, at most ${UNIQUE_ID_MAX}`,
-        );
-      }
       return text(s, start, end);
     case TLV.SSL:
       return decodeSsl(s, start, end);
@@ -258,7 +260,7 @@ function decodeSsl(s: Source, start: number, end: number): SslValue | OpaqueValu
     const from = at + 3;
     const to = from + ((b[at + 1]! << 8) | b[at + 2]!);
     const value = decodeSslSub(type, s, from, to);
-    subTlvs.push({ type, name: sslSubName(type), value, hex: hexOf(s, from, to) });
+    subTlvs.push({ type, name: SSL_SUB_NAMES[type]!, value, hex: hexOf(s, from, to) });
     at = to;
   }
   const client = b[start]!;
