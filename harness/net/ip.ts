@@ -156,6 +156,7 @@ export function scanIPv6(
   let gap = -1; // group index where "::" stands
   let plain = true; // lower case, no leading zeros
   let quad = false;
+  let zeroBits = 0; // bit k: the k-th group written is 0
   let i = start;
   // Right after "::" the text may end without another group.
   let mayEnd = false;
@@ -184,8 +185,11 @@ export function scanIPv6(
       let e = j;
       while (e < limit && (b[e] === DOT || (b[e]! >= ZERO && b[e]! <= ZERO + 9))) e++;
       if (count > 6 || !parseIPv4(b, i, e, QUAD)) return NOT_IPV6;
-      groups[count++] = (QUAD[0]! << 8) | QUAD[1]!;
-      groups[count++] = (QUAD[2]! << 8) | QUAD[3]!;
+      groups[count] = (QUAD[0]! << 8) | QUAD[1]!;
+      groups[count + 1] = (QUAD[2]! << 8) | QUAD[3]!;
+      if (groups[count] === 0) zeroBits |= 1 << count;
+      if (groups[count + 1] === 0) zeroBits |= 2 << count;
+      count += 2;
       quad = true;
       i = e;
       break;
@@ -196,6 +200,7 @@ export function scanIPv6(
     }
     if (digits > 4 || count === 8) return NOT_IPV6;
     if (digits > 1 && b[i] === ZERO) plain = false;
+    if (value === 0) zeroBits |= 1 << count;
     groups[count++] = value;
     i = j;
     mayEnd = false;
@@ -210,23 +215,26 @@ export function scanIPv6(
   }
   if (gap < 0 ? count !== 8 : count > 7) return NOT_IPV6;
   scanned.end = i;
-  // Spread the groups out to all eight, the "::" as zeros.
-  const tail = gap < 0 ? 0 : count - gap;
-  for (let g = 7, k = count - 1; g >= 0; g--)
-    groups[g] = g >= 8 - tail || gap < 0 || g < gap ? groups[k--]! : 0;
+  // The k-th group written stands at k, or k + missing past the "::".
+  const missing = gap < 0 ? 0 : 8 - count;
+  const split = gap < 0 ? 8 : gap;
   if (out) {
     for (let g = 0; g < 8; g++) {
-      out[at + 2 * g] = groups[g]! >> 8;
-      out[at + 2 * g + 1] = groups[g]! & 0xff;
+      const value = g < split ? groups[g]! : g < split + missing ? 0 : groups[g - missing]!;
+      out[at + 2 * g] = value >> 8;
+      out[at + 2 * g + 1] = value & 0xff;
     }
   }
   if (!plain) return IPV6;
   // Canonical: "::" exactly over the first longest zero run, a quad exactly where Node prints one.
-  const run = ZERO_RUN[zeroGroups(groups)]!;
-  const written = gap < 0 ? NO_RUN : (gap << 4) | (8 - count);
-  return run === written && quad === (run !== NO_RUN && dotted(run, groups[5]!))
-    ? CANONICAL_IPV6
-    : IPV6;
+  const zeros =
+    (zeroBits & ((1 << split) - 1)) |
+    (((1 << missing) - 1) << split) |
+    ((zeroBits >> split) << (split + missing));
+  const run = ZERO_RUN[zeros & 0xff]!;
+  const written = gap < 0 ? NO_RUN : (gap << 4) | missing;
+  const g5 = 5 < split ? groups[5]! : 5 < split + missing ? 0 : groups[5 - missing]!;
+  return run === written && quad === (run !== NO_RUN && dotted(run, g5)) ? CANONICAL_IPV6 : IPV6;
 }
 
 /** scanIPv6 of exactly `b[start, end)`. */
