@@ -1,4 +1,4 @@
-import type { ByteWindow } from './byte-window.ts';
+import { u32, type ByteWindow } from './byte-window.ts';
 import { CaptureFormatError } from './damage.ts';
 import { checkLinkType } from './packet.ts';
 
@@ -91,15 +91,6 @@ class PcapPackets implements PacketCursor {
     this.nanos = nanos;
   }
 
-  /** By hand: Buffer's readUInt32LE/BE check their arguments on every call, four times per packet. */
-  private u32(offset: number): number {
-    const b = this.bytes;
-    return this.little
-      ? (b[offset]! | (b[offset + 1]! << 8) | (b[offset + 2]! << 16) | (b[offset + 3]! << 24)) >>> 0
-      : ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>>
-          0;
-  }
-
   next(): boolean {
     const w = this.window;
     if (!w.ensure(RECORD_HEADER)) {
@@ -109,7 +100,7 @@ class PcapPackets implements PacketCursor {
       );
     }
     this.bytes = w.bytes;
-    const captured = this.u32(w.pos + 8);
+    const captured = u32(this.bytes, w.pos + 8, this.little);
     if (captured > MAX_CAPTURED) {
       throw new CaptureFormatError(
         'PCAP_RECORD_TOO_LONG',
@@ -124,8 +115,8 @@ class PcapPackets implements PacketCursor {
     // ensure() may have moved the bytes.
     this.bytes = w.bytes;
     const at = w.pos;
-    const seconds = this.u32(at);
-    const fraction = this.u32(at + 4);
+    const seconds = u32(this.bytes, at, this.little);
+    const fraction = u32(this.bytes, at + 4, this.little);
     this.timestampMicros = seconds * 1e6 + (this.nanos ? Math.floor(fraction / 1000) : fraction);
     this.start = at + RECORD_HEADER;
     this.end = this.start + captured;
