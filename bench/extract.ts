@@ -22,6 +22,8 @@ export interface ExtractResults {
   connections: number;
   proxyproofHeaders: number;
   proxyproofSeconds: number;
+  /** Capture bytes per second read by proxyproof, in millions. */
+  megabytesPerSecond: number;
   /** Null when tshark is not installed. */
   tshark: { headers: number; seconds: number; startupSeconds: number } | null;
   ratio: number | null;
@@ -109,6 +111,7 @@ export async function runExtractBench(): Promise<ExtractResults> {
         connections: CONNECTIONS,
         proxyproofHeaders: ours.length,
         proxyproofSeconds,
+        megabytesPerSecond,
         tshark: null,
         ratio: null,
         memory: await measureMemory(dir),
@@ -163,6 +166,7 @@ export async function runExtractBench(): Promise<ExtractResults> {
       connections: CONNECTIONS,
       proxyproofHeaders: ours.length,
       proxyproofSeconds,
+      megabytesPerSecond,
       tshark: { headers: theirs.length, seconds: tsharkSeconds, startupSeconds },
       ratio,
       memory: await measureMemory(dir),

@@ -67,3 +67,12 @@ export class ByteWindow {
     return this.limit - this.pos >= need;
   }
 }
+
+// Capture fields in either byte order, read by hand: Buffer's readUInt16/32LE/BE
+// check their arguments on every call, several times per packet.
+export const u16 = (b: Uint8Array, at: number, little: boolean): number =>
+  little ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+export const u32 = (b: Uint8Array, at: number, little: boolean): number =>
+  (little
+    ? b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)
+    : (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;

@@ -1,4 +1,4 @@
-import type { ByteWindow } from './byte-window.ts';
+import { u32, type ByteWindow } from './byte-window.ts';
 import { CaptureFormatError } from './damage.ts';
 import { checkLinkType } from './packet.ts';
 
@@ -91,10 +91,6 @@ class PcapPackets implements PacketCursor {
     this.nanos = nanos;
   }
 
-  private u32(offset: number): number {
-    return this.little ? this.bytes.readUInt32LE(offset) : this.bytes.readUInt32BE(offset);
-  }
-
   next(): boolean {
     const w = this.window;
     if (!w.ensure(RECORD_HEADER)) {
@@ -104,7 +100,7 @@ class PcapPackets implements PacketCursor {
       );
     }
     this.bytes = w.bytes;
-    const captured = this.u32(w.pos + 8);
+    const captured = u32(this.bytes, w.pos + 8, this.little);
     if (captured > MAX_CAPTURED) {
       throw new CaptureFormatError(
         'PCAP_RECORD_TOO_LONG',
@@ -119,8 +115,8 @@ class PcapPackets implements PacketCursor {
     // ensure() may have moved the bytes.
     this.bytes = w.bytes;
     const at = w.pos;
-    const seconds = this.u32(at);
-    const fraction = this.u32(at + 4);
+    const seconds = u32(this.bytes, at, this.little);
+    const fraction = u32(this.bytes, at + 4, this.little);
     this.timestampMicros = seconds * 1e6 + (this.nanos ? Math.floor(fraction / 1000) : fraction);
     this.start = at + RECORD_HEADER;
     this.end = this.start + captured;

@@ -1,4 +1,4 @@
-import type { ByteWindow } from './byte-window.ts';
+import { u16, u32, type ByteWindow } from './byte-window.ts';
 import { CaptureFormatError, type DamageCode } from './damage.ts';
 import { checkLinkType } from './packet.ts';
 import type { PacketCursor } from './pcap.ts';
@@ -30,13 +30,6 @@ interface Interface {
   /** Units per microsecond if that is 1 or 1000 and there is no offset, else 0: see toMicros. */
   unitsPerMicro: number;
 }
-
-// Helpers at module level, not closures: under tsx, esbuild wraps each closure in
-// __name() as it is made, and closures made per block cost more than reading the packet.
-const u16 = (b: Buffer, at: number, little: boolean) =>
-  little ? b.readUInt16LE(at) : b.readUInt16BE(at);
-const u32 = (b: Buffer, at: number, little: boolean) =>
-  little ? b.readUInt32LE(at) : b.readUInt32BE(at);
 
 /**
  * The packets of a pcapng file (what Wireshark and dumpcap write). Each section

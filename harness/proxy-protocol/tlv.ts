@@ -1,4 +1,5 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
+import { hex, latin1 } from './bytes-text.ts';
 import type { DecodeError, OpaqueValue, SslValue, Tlv, TlvValue } from './types.ts';
 
 // How strict each TLV rule is: refused only where haproxy doc/proxy-protocol.txt
@@ -43,12 +44,14 @@ const SSL_SUB = {
 } as const;
 export const TLV = { ...TOP_LEVEL, ...SSL_SUB } as const;
 
-function namer(types: Record<string, number>): (type: number) => string {
-  const names = new Map(Object.entries(types).map(([name, type]) => [type, name]));
-  return (type) => names.get(type) ?? 'UNKNOWN';
+/** Each type's name by its number, UNKNOWN where there is none. */
+function names(types: Record<string, number>): readonly string[] {
+  const byType = new Array<string>(256).fill('UNKNOWN');
+  for (const [name, type] of Object.entries(types)) byType[type] = name;
+  return byType;
 }
-const topLevelName = namer(TOP_LEVEL);
-const sslSubName = namer(SSL_SUB);
+const TOP_LEVEL_NAMES = names(TOP_LEVEL);
+const SSL_SUB_NAMES = names(SSL_SUB);
 
 /** PP2_SUBTYPE_AWS_VPCE_ID, PP2_SUBTYPE_AZURE_PRIVATEENDPOINT_LINKID. */
 export const AWS_VPCE_ID = 0x01;
@@ -66,149 +69,208 @@ type Parsed =
 
 const error = (code: string, message: string): DecodeError => ({ code, message });
 
-interface Entry {
-  type: number;
-  /** Offset of the value in the vector. */
-  start: number;
-  value: Buffer;
-}
-
-/** Splits a TLV vector exactly filling `bytes`; a TLV running past the end is an error. */
-function split(bytes: Buffer): Entry[] | DecodeError {
-  const entries: Entry[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    if (bytes.length - offset < 3) {
+/** Why the TLV vector `b[start, end)` does not exactly fill it, or null when it does. */
+function overrun(b: Uint8Array, start: number, end: number): DecodeError | null {
+  for (let at = start; at < end;) {
+    if (end - at < 3) {
       return error(
         'V2_TLV_OVERRUN',
-        `${bytes.length - offset} stray byte(s) where a TLV header (3 bytes) should be`,
+        `${end - at} stray byte(s) where a TLV header (3 bytes) should be`,
       );
     }
-    const type = bytes[offset]!;
-    const length = bytes.readUInt16BE(offset + 1);
-    const start = offset + 3;
-    if (start + length > bytes.length) {
+    const length = (b[at + 1]! << 8) | b[at + 2]!;
+    if (at + 3 + length > end) {
       return error(
         'V2_TLV_OVERRUN',
-        `TLV 0x${type.toString(16)} declares ${length} bytes but only ${bytes.length - start} remain`,
+        `TLV 0x${b[at]!.toString(16)} declares ${length} bytes but only ${end - at - 3} remain`,
       );
     }
-    entries.push({ type, start, value: bytes.subarray(start, start + length) });
-    offset = start + length;
+    at += 3 + length;
   }
-  return entries;
+  return null;
 }
 
-const isError = (v: unknown): v is DecodeError =>
-  typeof v === 'object' && v !== null && 'code' in v;
-const tlvOf = (type: number, name: string, value: TlvValue, bytes: Buffer): Tlv => ({
-  type,
-  name,
-  value,
-  hex: bytes.toString('hex'),
-});
+/**
+ * The bytes being decoded, with their latin1 and hex text made once (from
+ * `base`): every value and hex string is cut from them by substring().
+ */
+interface Source {
+  b: Uint8Array;
+  base: number;
+  latin1: string;
+  hex: string;
+}
 
-/** Reads the header's TLV vector, exactly filling `bytes`. */
-export function parseTlvs(bytes: Buffer): Parsed {
-  const entries = split(bytes);
-  if (isError(entries)) return { ok: false, error: entries };
+const latin1Of = (s: Source, start: number, end: number) =>
+  s.latin1.substring(start - s.base, end - s.base);
+const hexOf = (s: Source, start: number, end: number) =>
+  s.hex.substring(2 * (start - s.base), 2 * (end - s.base));
+
+/**
+ * Reads the header's TLV vector, exactly filling `b[start, end)`: each value
+ * decoded in place, no view or copy made of it.
+ */
+export function parseTlvs(b: Uint8Array, start: number, end: number): Parsed {
+  const bad = overrun(b, start, end);
+  if (bad) return { ok: false, error: bad };
+  const source: Source = { b, base: start, latin1: latin1(b, start, end), hex: hex(b, start, end) };
   const tlvs: Tlv[] = [];
   let crcOffset: number | null = null;
-  for (const { type, start, value } of entries) {
-    const decoded = decodeValue(type, value);
-    if (isError(decoded)) return { ok: false, error: decoded };
+  for (let at = start; at < end;) {
+    const type = b[at]!;
+    const from = at + 3;
+    const to = from + ((b[at + 1]! << 8) | b[at + 2]!);
+    const refused = refusal(type, to - from);
+    if (refused) return { ok: false, error: refused };
     if (type === TLV.CRC32C) {
       if (crcOffset !== null)
         return { ok: false, error: error('V2_BAD_CRC32C', 'more than one CRC32C TLV') };
-      crcOffset = start;
+      crcOffset = from;
     }
-    tlvs.push(tlvOf(type, topLevelName(type), decoded, value));
+    const value = decodeValue(type, source, from, to);
+    tlvs.push({ type, name: TOP_LEVEL_NAMES[type]!, value, hex: hexOf(source, from, to) });
+    at = to;
   }
   return { ok: true, tlvs, crcOffset };
 }
 
-const opaque = (v: Buffer, layout: string): OpaqueValue => ({ data: v.toString('hex'), layout });
-const hex = (b: Buffer) => `0x${b.toString('hex')}`;
-/** Any-bytes values: text when printable ASCII, else 0x-prefixed hex. */
-const text = (b: Buffer) => (b.every((c) => c >= 0x20 && c < 0x7f) ? b.toString('latin1') : hex(b));
-const ascii = (b: Buffer) =>
-  isAscii(b) ? b.toString('latin1') : opaque(b, 'not the US-ASCII text the spec defines');
-const utf8 = (b: Buffer) =>
-  isUtf8(b) ? b.toString('utf8') : opaque(b, 'not the UTF-8 text the spec defines');
+/** Why a value of this length makes the header invalid, for the two types where one can. */
+function refusal(type: number, length: number): DecodeError | null {
+  if (type === TLV.CRC32C && length !== 4)
+    return error('V2_BAD_CRC32C', `CRC32C TLV is ${length} bytes, must be 4`);
+  if (type === TLV.UNIQUE_ID && length > UNIQUE_ID_MAX)
+    return error('V2_UNIQUE_ID_TOO_LONG', `UNIQUE_ID is ${length} bytes, at most ${UNIQUE_ID_MAX}`);
+  return null;
+}
 
-function decodeValue(type: number, v: Buffer): TlvValue | DecodeError {
+/** Whether `b[start, end)` is printable ASCII; ascii(): US-ASCII at all. */
+function printable(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i]! < 0x20 || b[i]! >= 0x7f) return false;
+  return true;
+}
+function ascii(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i]! >= 0x80) return false;
+  return true;
+}
+
+const opaque = (s: Source, start: number, end: number, layout: string): OpaqueValue => ({
+  data: hexOf(s, start, end),
+  layout,
+});
+/** Any-bytes values: text when printable ASCII, else 0x-prefixed hex. */
+const text = (s: Source, start: number, end: number) =>
+  printable(s.b, start, end) ? latin1Of(s, start, end) : `0x${hexOf(s, start, end)}`;
+const asciiText = (s: Source, start: number, end: number) =>
+  ascii(s.b, start, end)
+    ? latin1Of(s, start, end)
+    : opaque(s, start, end, 'not the US-ASCII text the spec defines');
+function utf8(s: Source, start: number, end: number): string | OpaqueValue {
+  // ASCII, the usual case, reads the same as latin1.
+  if (ascii(s.b, start, end)) return latin1Of(s, start, end);
+  const v = Buffer.from(s.b.buffer, s.b.byteOffset + start, end - start);
+  return isUtf8(v)
+    ? v.toString('utf8')
+    : opaque(s, start, end, 'not the UTF-8 text the spec defines');
+}
+const u32be = (b: Uint8Array, at: number) =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+
+/** A value refusal() lets through, decoded. */
+function decodeValue(type: number, s: Source, start: number, end: number): TlvValue {
+  const b = s.b;
+  const length = end - start;
   switch (type) {
     case TLV.ALPN:
-      return text(v);
+      return text(s, start, end);
     case TLV.AUTHORITY:
-      return utf8(v);
+      return utf8(s, start, end);
     case TLV.NETNS:
-      return ascii(v);
+      return asciiText(s, start, end);
     case TLV.CRC32C:
-      if (v.length !== 4)
-        return error('V2_BAD_CRC32C', `CRC32C TLV is ${v.length} bytes, must be 4`);
       // The v2 decoder refuses a header whose checksum does not match.
-      return { checksum: hex(v), verified: true };
+      return { checksum: `0x${hexOf(s, start, end)}`, verified: true };
     case TLV.NOOP:
-      return { length: v.length };
+      return { length };
     case TLV.UNIQUE_ID:
-      if (v.length > UNIQUE_ID_MAX) {
-        return error(
-          'V2_UNIQUE_ID_TOO_LONG',
-          `UNIQUE_ID is ${v.length} bytes, at most ${UNIQUE_ID_MAX}`,
-        );
-      }
-      return text(v);
+      return text(s, start, end);
     case TLV.SSL:
-      return decodeSsl(v);
+      return decodeSsl(s, start, end);
     case TLV.AWS:
-      if (v.length < 1) return opaque(v, "no subtype byte, which AWS's layout starts with");
-      return v[0] === AWS_VPCE_ID
-        ? { subtype: v[0], vpcEndpointId: v.toString('latin1', 1), data: v.toString('hex', 1) }
-        : { subtype: v[0]!, data: v.toString('hex', 1) };
+      if (length < 1)
+        return opaque(s, start, end, "no subtype byte, which AWS's layout starts with");
+      return b[start] === AWS_VPCE_ID
+        ? {
+            subtype: AWS_VPCE_ID,
+            vpcEndpointId: latin1Of(s, start + 1, end),
+            data: hexOf(s, start + 1, end),
+          }
+        : { subtype: b[start]!, data: hexOf(s, start + 1, end) };
     case TLV.AZURE:
-      if (v.length < 1) return opaque(v, "no subtype byte, which Azure's layout starts with");
-      if (v[0] !== AZURE_LINK_ID) return { subtype: v[0]!, data: v.toString('hex', 1) };
-      if (v.length !== 5) return opaque(v, "LINKID without Azure's documented 4-byte link id");
-      return { subtype: v[0], privateLinkId: v.readUInt32LE(1), data: v.toString('hex', 1) };
+      if (length < 1)
+        return opaque(s, start, end, "no subtype byte, which Azure's layout starts with");
+      if (b[start] !== AZURE_LINK_ID) return { subtype: b[start]!, data: hexOf(s, start + 1, end) };
+      if (length !== 5)
+        return opaque(s, start, end, "LINKID without Azure's documented 4-byte link id");
+      return {
+        subtype: AZURE_LINK_ID,
+        privateLinkId:
+          (b[start + 1]! | (b[start + 2]! << 8) | (b[start + 3]! << 16) | (b[start + 4]! << 24)) >>>
+          0,
+        data: hexOf(s, start + 1, end),
+      };
     case TLV.GCP:
-      if (v.length !== 8) return opaque(v, "not GCP's documented 8-byte PSC connection id");
-      return { pscConnectionId: v.readBigUInt64BE(0).toString() };
+      if (length !== 8)
+        return opaque(s, start, end, "not GCP's documented 8-byte PSC connection id");
+      return {
+        pscConnectionId: (
+          (BigInt(u32be(b, start)) << 32n) |
+          BigInt(u32be(b, start + 4))
+        ).toString(),
+      };
     default:
-      return hex(v);
+      return `0x${hexOf(s, start, end)}`;
   }
 }
 
-function decodeSslSub(type: number, v: Buffer): TlvValue {
+function decodeSslSub(type: number, s: Source, start: number, end: number): TlvValue {
   switch (type) {
     case TLV.SSL_CN:
-      return utf8(v);
+      return utf8(s, start, end);
     case TLV.SSL_VERSION:
     case TLV.SSL_CIPHER:
     case TLV.SSL_SIG_ALG:
     case TLV.SSL_KEY_ALG:
     case TLV.SSL_GROUP:
     case TLV.SSL_SIG_SCHEME:
-      return ascii(v);
+      return asciiText(s, start, end);
     default: // SSL_CLIENT_CERT (DER) and unknown subtypes
-      return hex(v);
+      return `0x${hexOf(s, start, end)}`;
   }
 }
 
-function decodeSsl(v: Buffer): SslValue | OpaqueValue {
-  if (v.length < SSL_HEAD) return opaque(v, `shorter than the ${SSL_HEAD}-byte client and verify`);
-  const entries = split(v.subarray(SSL_HEAD));
-  if (isError(entries)) return opaque(v, `sub-TLVs do not fill it: ${entries.message}`);
-  const client = v[0]!;
+function decodeSsl(s: Source, start: number, end: number): SslValue | OpaqueValue {
+  if (end - start < SSL_HEAD)
+    return opaque(s, start, end, `shorter than the ${SSL_HEAD}-byte client and verify`);
+  const bad = overrun(s.b, start + SSL_HEAD, end);
+  if (bad) return opaque(s, start, end, `sub-TLVs do not fill it: ${bad.message}`);
+  const b = s.b;
+  const subTlvs: Tlv[] = [];
+  for (let at = start + SSL_HEAD; at < end;) {
+    const type = b[at]!;
+    const from = at + 3;
+    const to = from + ((b[at + 1]! << 8) | b[at + 2]!);
+    const value = decodeSslSub(type, s, from, to);
+    subTlvs.push({ type, name: SSL_SUB_NAMES[type]!, value, hex: hexOf(s, from, to) });
+    at = to;
+  }
+  const client = b[start]!;
   return {
     client,
-    verify: v.readUInt32BE(1),
+    verify: u32be(b, start + 1),
     clientSsl: (client & 0x01) !== 0,
     clientCertConn: (client & 0x02) !== 0,
     clientCertSess: (client & 0x04) !== 0,
-    subTlvs: entries.map(({ type, value }) =>
-      tlvOf(type, sslSubName(type), decodeSslSub(type, value), value),
-    ),
+    subTlvs,
   };
 }
 

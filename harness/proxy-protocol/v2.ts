@@ -1,4 +1,5 @@
-import { crc32c } from './crc32c.ts';
+import { crc32c, crc32cZeroed } from './crc32c.ts';
+import { ListenerAddress } from './listener-address.ts';
 import { encodeTlvs, parseTlvs, TLV, type RawTlv } from './tlv.ts';
 import { addressBytes, formatIPv4, formatIPv6 } from '../net/ip.ts';
 import {
@@ -36,8 +37,9 @@ const UNIX_PATH = 108;
 /** The fam byte's high nibble and low nibble, by value. */
 const FAMILIES: readonly AddressFamily[] = ['UNSPEC', 'INET', 'INET6', 'UNIX'];
 const PROTOCOLS: readonly TransportProtocol[] = ['UNSPEC', 'STREAM', 'DGRAM'];
-/** The fam bytes the spec lists, each with a defined address block. */
-const DEFINED_FAM = new Set([0x00, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32]);
+/** The fam bytes the spec lists, each with a defined address block (a table: Set.has costs more). */
+const DEFINED_FAM = new Uint8Array(256);
+for (const fam of [0x00, 0x11, 0x12, 0x21, 0x22, 0x31, 0x32]) DEFINED_FAM[fam] = 1;
 const ADDRESS_BLOCK: Record<AddressFamily, number> = { UNSPEC: 0, INET: 12, INET6: 36, UNIX: 216 };
 
 /** True when `bytes` could still become, or already is, a v2 header. */
@@ -53,22 +55,36 @@ function unixPath(b: Uint8Array, at: number): string {
   return Buffer.from(b.buffer, b.byteOffset + at, end - at).toString('utf8');
 }
 
+const port = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
+const listenerV4 = new ListenerAddress();
+const listenerV6 = new ListenerAddress();
+
 function addresses(
   family: AddressFamily,
   b: Uint8Array,
 ): [ProxyAddress, ProxyAddress] | [null, null] {
   const at = FIXED;
   switch (family) {
-    case 'INET':
+    case 'INET': {
+      const d = at + 4;
+      const destination = listenerV4.matches(b, d, d + 4)
+        ? listenerV4.text
+        : listenerV4.keep(b, d, d + 4, formatIPv4(b, d));
       return [
-        { address: formatIPv4(b, at), port: (b[at + 8]! << 8) | b[at + 9]! },
-        { address: formatIPv4(b, at + 4), port: (b[at + 10]! << 8) | b[at + 11]! },
+        { address: formatIPv4(b, at), port: port(b, at + 8) },
+        { address: destination, port: port(b, at + 10) },
       ];
-    case 'INET6':
+    }
+    case 'INET6': {
+      const d = at + 16;
+      const destination = listenerV6.matches(b, d, d + 16)
+        ? listenerV6.text
+        : listenerV6.keep(b, d, d + 16, formatIPv6(b, d));
       return [
-        { address: formatIPv6(b, at), port: (b[at + 32]! << 8) | b[at + 33]! },
-        { address: formatIPv6(b, at + 16), port: (b[at + 34]! << 8) | b[at + 35]! },
+        { address: formatIPv6(b, at), port: port(b, at + 32) },
+        { address: destination, port: port(b, at + 34) },
       ];
+    }
     case 'UNIX':
       return [{ path: unixPath(b, at) }, { path: unixPath(b, at + UNIX_PATH) }];
     case 'UNSPEC':
@@ -95,7 +111,7 @@ export function decodeV2(b: Uint8Array): DecodeResult {
   const family = FAMILIES[fam >> 4];
   const protocol = PROTOCOLS[fam & 0x0f];
   if (!family || !protocol) return badFamily(fam, 'is not defined');
-  if (command === 'PROXY' && !DEFINED_FAM.has(fam)) return badFamily(fam, 'has no address layout');
+  if (command === 'PROXY' && DEFINED_FAM[fam] === 0) return badFamily(fam, 'has no address layout');
   const declared = (b[14]! << 8) | b[15]!;
   const length = FIXED + declared;
   if (b.length < length) return INCOMPLETE;
@@ -111,13 +127,13 @@ export function decodeV2(b: Uint8Array): DecodeResult {
   // declare INET but leave it out, so a LOCAL header's TLVs are read both after
   // the block (when the length holds it) and straight after the fixed part.
   const afterBlock = FIXED + addressBlock;
-  const starts =
+  const readings =
     command === 'PROXY' || addressBlock === 0
-      ? [afterBlock]
+      ? [readTlvs(b, afterBlock, length)]
       : declared >= addressBlock
-        ? [afterBlock, FIXED]
-        : [FIXED];
-  const tlvs = chooseReading(starts.map((start) => readTlvs(b, start, length)));
+        ? [readTlvs(b, afterBlock, length), readTlvs(b, FIXED, length)]
+        : [readTlvs(b, FIXED, length)];
+  const tlvs = chooseReading(readings);
   if ('code' in tlvs) return { kind: 'invalid', error: tlvs };
 
   const [source, destination] = command === 'PROXY' ? addresses(family, b) : [null, null];
@@ -134,9 +150,6 @@ export function decodeV2(b: Uint8Array): DecodeResult {
   return { kind: 'header', header: result };
 }
 
-const view = (b: Uint8Array, start: number, end: number) =>
-  Buffer.from(b.buffer, b.byteOffset + start, end - start);
-
 /** The TLVs read from one start offset, or why they cannot be. */
 type Reading =
   | { ok: true; tlvs: readonly Tlv[]; crc: 'absent' | 'verified' | DecodeError }
@@ -146,10 +159,9 @@ const NOTHING_TO_READ: Reading = { ok: true, tlvs: NO_TLVS, crc: 'absent' };
 
 function readTlvs(b: Uint8Array, start: number, length: number): Reading {
   if (start === length) return NOTHING_TO_READ;
-  const header = view(b, 0, length);
-  const parsed = parseTlvs(header.subarray(start));
+  const parsed = parseTlvs(b, start, length);
   if (!parsed.ok) return parsed;
-  const crc = parsed.crcOffset === null ? 'absent' : crcCheck(header, start + parsed.crcOffset);
+  const crc = parsed.crcOffset === null ? 'absent' : crcCheck(b, length, parsed.crcOffset);
   return { ok: true, tlvs: parsed.tlvs, crc };
 }
 
@@ -173,12 +185,10 @@ function chooseReading(readings: Reading[]): readonly Tlv[] | DecodeError {
   return mismatch ?? parsed ?? error!;
 }
 
-/** The checksum is over the whole header with its own four bytes zeroed. */
-function crcCheck(header: Buffer, at: number): 'verified' | DecodeError {
-  const expected = header.readUInt32BE(at);
-  const zeroed = Buffer.from(header);
-  zeroed.writeUInt32BE(0, at);
-  const actual = crc32c(zeroed);
+/** The checksum is over the whole header (`b[0, length)`) with its own four bytes zeroed. */
+function crcCheck(b: Uint8Array, length: number, at: number): 'verified' | DecodeError {
+  const expected = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  const actual = crc32cZeroed(b, length, at);
   if (actual === expected) return 'verified';
   const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
   return {
@@ -223,7 +233,7 @@ export interface V2Input {
 /** Encodes a v2 header; decodeV2 reads back what this writes. */
 export function encodeV2(h: V2Input): Buffer {
   const famByte = (FAMILIES.indexOf(h.family) << 4) | PROTOCOLS.indexOf(h.protocol);
-  if (!DEFINED_FAM.has(famByte))
+  if (DEFINED_FAM[famByte] !== 1)
     throw new RangeError(`no v2 family byte for ${h.family}/${h.protocol}`);
   const addrs = h.omitAddresses
     ? Buffer.alloc(0)

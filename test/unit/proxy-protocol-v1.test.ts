@@ -1,6 +1,11 @@
+import { SocketAddress } from 'node:net';
+import fc from 'fast-check';
 import { decodeV1, encodeV1 } from '../../harness/proxy-protocol/v1.ts';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
+// Node's own printer is the independent reference for address text.
+const nodeText = (a: string) =>
+  new SocketAddress({ address: a, family: a.includes(':') ? 'ipv6' : 'ipv4' }).address;
 
 describe('PROXY v1 decoder (haproxy doc/proxy-protocol.txt 2.1)', () => {
   test('decodes the TCP4 example from the seed blog post', () => {
@@ -25,6 +30,57 @@ describe('PROXY v1 decoder (haproxy doc/proxy-protocol.txt 2.1)', () => {
       kind: 'header',
       header: { family: 'INET6', source: { address: '::ffff:10.77.0.101', port: 45212 } },
     });
+  });
+
+  test('addresses come out as Node prints them, however the sender spelt them', () => {
+    const ipv6 = fc.oneof(
+      fc.ipV6(),
+      fc.ipV6().map((a) => a.toUpperCase()),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(fc.constant('TCP4'), fc.ipV4(), fc.ipV4()),
+          fc.tuple(fc.constant('TCP6'), ipv6, ipv6),
+        ),
+        fc.integer({ min: 0, max: 65535 }),
+        ([word, source, destination], port) => {
+          const r = decodeV1(bytes(`PROXY ${word} ${source} ${destination} ${port} 3306\r\n`));
+          expect(r).toMatchObject({
+            kind: 'header',
+            header: {
+              source: { address: nodeText(source), port },
+              destination: { address: nodeText(destination), port: 3306 },
+            },
+          });
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('each header has its own destination, however alike the ones before it', () => {
+    const lines = [
+      ['10.0.0.1', '10.0.0.1'],
+      ['10.0.0.10', '10.0.0.10'],
+      ['10.0.0.1', '10.0.0.1'],
+      ['2001:db8::1', '2001:db8::1'],
+      ['2001:db8::10', '2001:db8::10'],
+      ['2001:DB8::10', '2001:db8::10'],
+      ['2001:db8:0:0::1', '2001:db8::1'],
+    ];
+    for (const [sent, printed] of lines) {
+      const word = sent!.includes(':') ? 'TCP6' : 'TCP4';
+      const source = word === 'TCP6' ? '2001:db8::99' : '10.9.9.9';
+      const r = decodeV1(bytes(`PROXY ${word} ${source} ${sent} 1234 3306\r\n`));
+      expect([sent, r.kind === 'header' ? r.header.destination : r]).toEqual([
+        sent,
+        { address: printed, port: 3306 },
+      ]);
+    }
+    // The last destination's text followed by more than a space is no destination.
+    const r = decodeV1(bytes('PROXY TCP4 10.9.9.9 10.0.0.1x1234 3306\r\n'));
+    expect(r.kind === 'invalid' && r.error.code).toBe('V1_BAD_FIELDS');
   });
 
   test('UNKNOWN carries no addresses and ignores the rest of the line', () => {

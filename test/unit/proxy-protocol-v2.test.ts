@@ -1,5 +1,8 @@
 import crc32cModule from 'crc-32/crc32c.js';
+import fc from 'fast-check';
+import { crc32cZeroed } from '../../harness/proxy-protocol/crc32c.ts';
 import {
+  crc32c,
   decodeProxyHeader,
   decodeV2,
   encodeV2,
@@ -397,5 +400,29 @@ describe('PROXY v2 (haproxy doc/proxy-protocol.txt 2.2)', () => {
         ['NOOP', { length: 3 }],
       ]);
     });
+  });
+});
+
+describe('CRC-32C', () => {
+  test("matches crc-32's CRC-32C, and the RFC 3720 check value", () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+        expect(crc32c(data)).toBe(crc32cModule.buf(data) >>> 0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('zeroing the field virtually gives the checksum of a zeroed copy', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 300 }), fc.nat(), (data, pick) => {
+        const at = pick % (data.length - 3);
+        const copy = Buffer.from(data);
+        copy.writeUInt32BE(0, at);
+        expect(crc32cZeroed(data, data.length, at)).toBe(crc32cModule.buf(copy) >>> 0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
