@@ -1,13 +1,17 @@
 // `npm run bench`: every benchmark in one process, then one table of each
 // figure beside its target. Reports only: an unmet target does not fail the
 // run, a disagreement between proxyproof and a peer does.
+// `--no-docker`: the codec only; `--suite`: also time `npm test`.
 import { codecRows } from './codec.ts';
+import { dockerRows } from './docker.ts';
 import { runProxyServerBench } from './proxy-server.ts';
 import { formatRows, row } from './rows.ts';
 
+const args = new Set(process.argv.slice(2));
 const rows = await codecRows();
 const proxyServer = await runProxyServerBench();
 rows.push(row('proxy server conns/s vs findhit-proxywrap', proxyServer.ratio, 'x', null));
+if (!args.has('--no-docker')) rows.push(...(await dockerRows({ suite: args.has('--suite') })));
 
 console.log('\nsummary (a ratio is proxyproof / the peer on the same work, in this run)');
 console.log(formatRows(rows));

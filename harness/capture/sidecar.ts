@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import tar from 'tar-stream';
+import { consumeSingleFile } from '../topology/container-archive.ts';
 import { containerOutput } from '../topology/docker.ts';
 import { readRecords } from './capture-file.ts';
 import { decodeTcpSegment } from './packet.ts';
@@ -107,20 +107,6 @@ export function droppedByKernel(tcpdumpOutput: string): number {
   return Number(m[1]);
 }
 
-/** Docker hands files out as a tar archive; this writes its one entry to `file`. */
-async function extractSingleFile(archive: NodeJS.ReadableStream, file: string): Promise<void> {
-  const extract = tar.extract();
-  // Set in the entry callback, which TypeScript's narrowing does not follow.
-  let found = false as boolean;
-  extract.on('entry', (header, stream, next) => {
-    if (header.type === 'file' && !found) {
-      found = true;
-      pipeline(stream, createWriteStream(file)).then(() => next(), next);
-    } else {
-      stream.on('end', () => next());
-      stream.resume();
-    }
-  });
-  await pipeline(archive, extract);
-  if (!found) throw new Error(`the capture archive held no file for ${file}`);
-}
+/** A file copied out of the container, written to `file` as it streams. */
+const extractSingleFile = (archive: NodeJS.ReadableStream, file: string) =>
+  consumeSingleFile(archive, (content) => pipeline(content, createWriteStream(file)), file);

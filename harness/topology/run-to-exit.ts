@@ -1,21 +1,7 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { buffer } from 'node:stream/consumers';
-import tar from 'tar-stream';
+import { archiveOf, consumeSingleFile, type ContainerFile } from './container-archive.ts';
 import { containerOutput, docker, removeContainer } from './docker.ts';
-
-/** A file put into the container before it starts. */
-export interface ContainerFile {
-  content: string;
-  target: string;
-}
-
-/** Docker takes files as a tar archive, extracted at the container's root. */
-function archiveOf(files: readonly ContainerFile[]): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const f of files) pack.entry({ name: f.target.replace(/^\//, ''), mode: 0o644 }, f.content);
-  pack.finalize();
-  return buffer(pack);
-}
 
 /**
  * Runs a one-shot container to its end and removes it: `onCreated` hears of it
@@ -24,8 +10,13 @@ function archiveOf(files: readonly ContainerFile[]): Promise<Buffer> {
  */
 export async function runToExit(
   spec: ContainerCreateOptions,
-  opts: { files?: readonly ContainerFile[]; onCreated?: (id: string) => void } = {},
-): Promise<{ exitCode: number; output: string }> {
+  opts: {
+    files?: readonly ContainerFile[];
+    onCreated?: (id: string) => void;
+    /** A file the program writes, read once it exited (when it wrote one). */
+    read?: string;
+  } = {},
+): Promise<{ exitCode: number; output: string; file: Buffer | null }> {
   const c = await docker();
   const created = await c.container.dockerode.createContainer(spec);
   opts.onCreated?.(created.id);
@@ -33,7 +24,20 @@ export async function runToExit(
     if (opts.files?.length) await created.putArchive(await archiveOf(opts.files), { path: '/' });
     await created.start();
     const { StatusCode } = (await created.wait()) as { StatusCode: number };
-    return { exitCode: StatusCode, output: await containerOutput(created.id) };
+    const output = await containerOutput(created.id);
+    let file: Buffer | null = null;
+    if (opts.read) {
+      const path = opts.read;
+      // A program that failed early may have written nothing: its output says why.
+      const archive = await created.getArchive({ path }).catch(() => null);
+      if (archive)
+        await consumeSingleFile(
+          archive,
+          async (content) => void (file = await buffer(content)),
+          path,
+        );
+    }
+    return { exitCode: StatusCode, output, file };
   } finally {
     await removeContainer(created.id);
   }
