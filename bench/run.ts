@@ -11,7 +11,17 @@ const args = new Set(process.argv.slice(2));
 const rows = await codecRows();
 const proxyServer = await runProxyServerBench();
 rows.push(row('proxy server conns/s vs findhit-proxywrap', proxyServer.ratio, 'x', null));
-if (!args.has('--no-docker')) rows.push(...(await dockerRows({ suite: args.has('--suite') })));
+// Set in a callback, which narrowing does not follow.
+let failure = null as Error | null;
+if (!args.has('--no-docker'))
+  rows.push(
+    ...(await dockerRows({ suite: args.has('--suite') }).catch((e: unknown) => {
+      failure = e instanceof Error ? e : new Error(String(e));
+      return [];
+    })),
+  );
 
 console.log('\nsummary (a ratio is proxyproof / the peer on the same work, in this run)');
 console.log(formatRows(rows));
+// What was measured is printed first; a run that failed still fails the bench.
+if (failure) throw failure;

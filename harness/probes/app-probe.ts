@@ -46,8 +46,10 @@ export function openAppProbe(
   whoAmI: AppWhoAmI,
   prefix: ((origin: Endpoint) => Uint8Array) | undefined,
   signal: AbortSignal | undefined,
+  /** Under load, the client's own port (see probeAtPace); otherwise the kernel's choice. */
+  localPort?: number,
 ): OpenProbe {
-  const socket = connect({ host: target.address, port: target.port, signal });
+  const socket = connect({ host: target.address, port: target.port, signal, localPort });
   const timed = probeClock(socket);
   let origin: Endpoint | null = null;
   const chunks: Buffer[] = [];

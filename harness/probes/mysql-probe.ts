@@ -45,10 +45,12 @@ export function openMysqlProbe(
   signal: AbortSignal | undefined,
   /** Under load, 0: a refusal may then read as a reset rather than the server's words. */
   answerDelayMs = ANSWER_DELAY_MS,
+  /** Under load, the client's own port (see probeAtPace); otherwise the kernel's choice. */
+  localPort?: number,
 ): OpenProbe {
   // Our own socket, handed to mysql2: we read our side of it as soon as TCP
   // connects, and may speak first.
-  const socket = connect({ host: target.address, port: target.port, signal });
+  const socket = connect({ host: target.address, port: target.port, signal, localPort });
   const timed = probeClock(socket);
   let origin: Endpoint | null = null;
   const received: Buffer[] = [];

@@ -13,13 +13,16 @@ export interface OpenProbe {
 
 /**
  * Times a probe from dialling: to its TCP handshake with the balancer, and to
- * its answer. The returned function stamps a result with both.
+ * its answer. The returned function stamps an answered result with both.
  */
 export function probeClock(socket: Socket): (result: ProbeResult) => ProbeResult {
   const dialled = performance.now();
   let connectMs: number | null = null;
   const since = () => Math.round((performance.now() - dialled) * 100) / 100;
   socket.once('connect', () => (connectMs = since()));
+  // Only an answer is timed: a refusal's or a timeout's time says nothing of the path.
   return (result) =>
-    connectMs === null ? result : { ...result, timing: { connectMs, answerMs: since() } };
+    connectMs === null || result.error !== null
+      ? result
+      : { ...result, timing: { connectMs, answerMs: since() } };
 }

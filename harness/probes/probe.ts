@@ -15,12 +15,22 @@ function open(
   whoAmI: WhoAmI,
   prefix: Prefix,
   signal: AbortSignal | undefined,
-  answerDelayMs?: number,
+  load?: { localPort: number },
 ): OpenProbe {
   return whoAmI.protocol === 'mysql'
-    ? openMysqlProbe(client, target, whoAmI, prefix, signal, answerDelayMs)
-    : openAppProbe(client, target, whoAmI, prefix, signal);
+    ? openMysqlProbe(client, target, whoAmI, prefix, signal, load ? 0 : undefined, load?.localPort)
+    : openAppProbe(client, target, whoAmI, prefix, signal, load?.localPort);
 }
+
+/**
+ * Under load each connection dials from a port of its own, counted up from
+ * here (below Linux's ephemeral range): the kernel would hand a closed
+ * connection's port to a later one, and two connections from one origin
+ * address and port could not be told apart in the evidence.
+ */
+export const LOAD_FIRST_PORT = 20_000;
+/** So at most this many connections per origin (and process). */
+export const LOAD_PORTS = 12_000;
 
 /**
  * Opens `count` connections through the balancer at once, each asking the
@@ -51,7 +61,7 @@ export async function probeThroughBalancer(
  * most `pace.perSecond` begun per second, each closed as soon as it has its
  * answer and handed to `onResult` then, so nothing here grows with `count`.
  * Answers are not delayed (see openMysqlProbe): a refusal under load may read
- * as a reset instead of the server's own words.
+ * as a reset instead of the server's own words. Each dials from its own port.
  */
 export async function probeAtPace(
   target: Endpoint,
@@ -61,6 +71,8 @@ export async function probeAtPace(
   onResult: (result: ProbeResult) => void,
   options: { prefix?: Prefix; signal?: AbortSignal; label?: string } = {},
 ): Promise<void> {
+  if (count > LOAD_PORTS)
+    throw new Error(`at most ${LOAD_PORTS} connections from one origin, each from its own port`);
   const started = performance.now();
   let next = 0;
   const lane = async () => {
@@ -68,10 +80,15 @@ export async function probeAtPace(
       const i = next++;
       if (pace.perSecond !== null) {
         const wait = started + (i * 1000) / pace.perSecond - performance.now();
-        if (wait > 0) await sleep(wait);
+        // Ctrl-C ends a lane's wait for its slot at once.
+        if (wait > 0)
+          await sleep(wait, undefined, { signal: options.signal }).catch(() => undefined);
+        if (options.signal?.aborted) return;
       }
       const label = options.label ?? 'load';
-      const probe = open(`${label}#${i + 1}`, target, whoAmI, options.prefix, options.signal, 0);
+      const probe = open(`${label}#${i + 1}`, target, whoAmI, options.prefix, options.signal, {
+        localPort: LOAD_FIRST_PORT + i,
+      });
       const result = await probe.result;
       await probe.close();
       onResult(result);

@@ -10,7 +10,7 @@ import type { ProbeRequest } from './request.ts';
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? 'null') as ProbeRequest | null;
-  if (!request) throw new Error('usage: proxyproof-probe <request as JSON>');
+  if (!request) throw new Error('usage: proxyproof-probe <request as JSON> [results file]');
   const out = process.argv[3] ? createWriteStream(process.argv[3]) : process.stdout;
   await runProbeRequest(request, (r) => out.write(`${JSON.stringify(r)}\n`));
   if (out !== process.stdout) await finished(out.end());

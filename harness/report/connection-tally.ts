@@ -27,7 +27,10 @@ export interface ConnectionTally {
   byInstance: Record<string, number>;
   /** Distinct origin addresses. */
   origins: number;
-  /** Verified connections per second, from the first client's dial to the last verdict. */
+  /**
+   * Verified connections per second, end to end: from starting the clients
+   * (their containers included) to the last verdict (capture collection included).
+   */
   verifiedPerSecond: number;
   /** The whole span that rate is over. */
   millis: number;
@@ -84,6 +87,7 @@ export function tallyConnections(
       verifiedPerSecond: millis > 0 ? Math.round((passes.length * 1000) / millis) : 0,
       millis: Math.round(millis),
       latencyMs: {
+        // Answered connections only: the probes time nothing else.
         connect: percentiles(timed.map((t) => t.connectMs)),
         answer: percentiles(timed.map((t) => t.answerMs)),
       },
@@ -103,7 +107,7 @@ export function tallyLines(t: ConnectionTally): string[] {
     .join(', ');
   return [
     `${count(t.total)} connections from ${t.origins} origin address(es): ${count(t.passed)} passed, ${count(t.failed)} failed; by backend: ${backends}`,
-    `${count(t.verifiedPerSecond)} verified connections/s: ${(t.millis / 1000).toFixed(1)} s from the first client's dial to the last verdict`,
+    `${count(t.verifiedPerSecond)} verified connections/s end to end: ${(t.millis / 1000).toFixed(1)} s from starting the clients to the last verdict, capture collection included`,
     ...(t.latencyMs.connect
       ? [`TCP connect to the balancer, before any PROXY header: ${spread(t.latencyMs.connect)}`]
       : []),

@@ -67,7 +67,7 @@ function diagnosis(s: ScenarioReport): Html | null {
     const more = clients.length > NAMED ? ` and ${clients.length - NAMED} more` : '';
     return markup`<strong>${clients.slice(0, NAMED).join(', ')}${more}</strong>: ${why}`;
   });
-  const head = `✗ ${failed.length} of ${s.connections.length} connection(s) failed`;
+  const head = `✗ ${failed.length} of ${s.tally?.total ?? s.connections.length} connection(s) failed`;
   return markup`<div class="diagnosis" role="alert"><strong>${head}</strong>${list(items)}</div>`;
 }
 

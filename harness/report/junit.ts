@@ -17,17 +17,18 @@ export function renderJunit(report: RunReport): string {
         return `${c.client}: ${c.verdict.reasons.join('; ')}\n  origin ${v.origin}, header source ${v.headerSource}, backend's view ${v.backend}`;
       })
       .join('\n');
+    // The tally beside a failure too: how many of how many.
     const load = s.tally
-      ? `\n      <system-out>${escapeXml(tallyLines(s.tally).join('\n'))}</system-out>\n    `
+      ? `\n      <system-out>${escapeXml(tallyLines(s.tally).join('\n'))}</system-out>`
       : '';
     const body =
       s.status === 'failed'
-        ? `\n      <failure message="${escapeXml(s.reason)}">${escapeXml(failedRows || s.reason)}</failure>\n    `
+        ? `\n      <failure message="${escapeXml(s.reason)}">${escapeXml(failedRows || s.reason)}</failure>${load}\n    `
         : s.status === 'skipped'
           ? `\n      <skipped message="${escapeXml(s.reason)}"/>\n    `
           : s.status === 'errored'
             ? `\n      <error type="${s.errorKind ?? 'environment'}" message="${escapeXml(s.reason)}">${escapeXml(s.reason)}</error>\n    `
-            : load;
+            : load && `${load}\n    `;
     return `${open}${body}</testcase>`;
   });
   const { passed, failed, skipped, errored } = report.summary;

@@ -166,7 +166,7 @@ export async function runScenarioGroup(
   }));
 
   try {
-    stage = await target.start(first, ctx, teardown, shared);
+    stage = await target.start(first, ctx, teardown, shared, group);
     for (const r of results) r.warnings.push(...stage.warnings);
     const on = kindOf<BalancerKind>(BALANCERS, first.balancer.kind).proxyProtocol(first.balancer);
     const running = stage;

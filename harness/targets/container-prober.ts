@@ -30,6 +30,7 @@ export function containerProber(stage: LocalStage): Prober {
         files: [{ content: await programBundle('probe'), target: IN_CONTAINER }],
         onCreated: (id) => stage.track(id, name),
         read: RESULTS,
+        signal: stage.signal,
       },
     );
     const results = (file?.toString('utf8') ?? '')

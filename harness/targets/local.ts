@@ -41,7 +41,7 @@ export const local: Target = {
     const backend = kindOf<BackendKind>(BACKENDS, scenario.backends.kind);
     return backend.unavailable(scenario.backends);
   },
-  async start(scenario, ctx, teardown, steps) {
+  async start(scenario, ctx, teardown, steps, group) {
     if (!ctx.images) throw new HarnessDefect('a local scenario, but the run built no images');
     const prefix = `proxyproof-${ctx.runId}-${scenario.id}`;
     const labels = { ...runLabels(ctx.runId), 'proxyproof.topology': scenario.id };
@@ -61,7 +61,11 @@ export const local: Target = {
         );
         return net;
       };
-      return Promise.all([create('internet'), create('vpc')]);
+      // Both settled before a failure is thrown: teardown must know of every network made.
+      const internet = create('internet');
+      const vpc = create('vpc');
+      await Promise.allSettled([internet, vpc]);
+      return [await internet, await vpc] as const;
     });
     // Every container is removed at once, by force (SIGKILL): the captures were collected before
     // teardown, so a graceful stop would save nothing; the networks go after their containers.
@@ -80,10 +84,15 @@ export const local: Target = {
       balancerVpcAddress: hostAddress(vpc.subnet, BALANCER_HOST),
       track: (id, what) => containers.set(id, what),
       publishListener: ctx.publishListener === true,
-      connectionsAtOnce: scenario.clients.reduce((n, c) => {
-        const kind = kindOf<ClientKind>(CLIENTS, c.kind);
-        return n + (kind.atOnce ?? kind.count)(c);
-      }, 0),
+      // The most any scenario on this stage holds at once (scenarios sharing it take turns).
+      connectionsAtOnce: Math.max(
+        ...(group ?? [scenario]).map((s) =>
+          s.clients.reduce((n, c) => {
+            const kind = kindOf<ClientKind>(CLIENTS, c.kind);
+            return n + (kind.atOnce ?? kind.count)(c);
+          }, 0),
+        ),
+      ),
     };
     const backends = await steps.run('starting backends', () =>
       kindOf<BackendKind>(BACKENDS, scenario.backends.kind).start(stage, scenario.backends),

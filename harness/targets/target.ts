@@ -39,5 +39,12 @@ export interface Target {
   /** Why the scenario cannot run on this target here (no settings, no image), or null. */
   skipReason(scenario: Scenario, ctx: RunContext): Promise<string | null>;
   /** Starts (or finds) the scenario's components; whatever it starts or changes is undone by `teardown`. */
-  start(scenario: Scenario, ctx: RunContext, teardown: Teardown, steps: Steps): Promise<Stage>;
+  start(
+    scenario: Scenario,
+    ctx: RunContext,
+    teardown: Teardown,
+    steps: Steps,
+    /** Every scenario that will run on the stage (scenario first), when they share it. */
+    group?: readonly Scenario[],
+  ): Promise<Stage>;
 }

@@ -1,5 +1,6 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { buffer } from 'node:stream/consumers';
+import { Interrupted } from '../lifecycle/steps.ts';
 import { archiveOf, consumeSingleFile, type ContainerFile } from './container-archive.ts';
 import { containerOutput, docker, removeContainer } from './docker.ts';
 
@@ -15,6 +16,8 @@ export async function runToExit(
     onCreated?: (id: string) => void;
     /** A file the program writes, read once it exited (when it wrote one). */
     read?: string;
+    /** Ctrl-C: the container is removed at once, rather than waited for. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<{ exitCode: number; output: string; file: Buffer | null }> {
   const c = await docker();
@@ -23,7 +26,12 @@ export async function runToExit(
   try {
     if (opts.files?.length) await created.putArchive(await archiveOf(opts.files), { path: '/' });
     await created.start();
-    const { StatusCode } = (await created.wait()) as { StatusCode: number };
+    const stop = () => void removeContainer(created.id).catch(() => undefined);
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    const { StatusCode } = (await created
+      .wait()
+      .finally(() => opts.signal?.removeEventListener('abort', stop))) as { StatusCode: number };
+    if (opts.signal?.aborted) throw new Interrupted();
     const output = await containerOutput(created.id);
     let file: Buffer | null = null;
     if (opts.read) {

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { probeAtPace } from '../../harness/probes/probe.ts';
 import type { ProbeResult } from '../../harness/evidence/probe-result.ts';
+import { loadClients } from '../../harness/components/clients/load.ts';
 
 // A line server that answers each client with the address and port it sees,
 // after a pause, and counts how many clients await its answer at once.
@@ -49,6 +50,8 @@ describe('connections at a set pace', () => {
     expect(mostOpen).toBeLessThanOrEqual(7);
     expect(mostOpen).toBeGreaterThan(1);
     expect(new Set(results.map((r) => r.client)).size).toBe(300);
+    // Each from a port of its own: the kernel would have reused closed ones.
+    expect(new Set(results.map((r) => r.origin?.port)).size).toBe(300);
     expect(results.every((r) => r.client.startsWith('lane#'))).toBe(true);
     for (const r of results) {
       expect(r.error).toBeNull();
@@ -65,5 +68,19 @@ describe('connections at a set pace', () => {
     // The 40th may begin only 39/200 s after the first (timers never fire early).
     expect(performance.now() - began).toBeGreaterThanOrEqual(194);
     expect(opened).toHaveLength(40);
+  });
+});
+
+describe('the load kind asks only for what it can tell apart', () => {
+  test('more than 10,000 connections per origin is refused, naming origins', () => {
+    const r = loadClients.options.safeParse({ kind: 'load', count: 20_001, origins: 2 });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ['origins'],
+      message: 'at most 10,000 connections per origin: raise origins',
+    });
+    expect(loadClients.options.safeParse({ kind: 'load', count: 20_000, origins: 2 }).success).toBe(
+      true,
+    );
   });
 });

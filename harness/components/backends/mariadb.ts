@@ -17,11 +17,10 @@ const options = z
 const SETTING = 'proxy_protocol_networks';
 
 /**
- * MariaDB's default (151) is below what one scenario may hold open. Never less
- * than 250, so scenarios sharing a topology (their clients take turns, each at
- * most 200 at once) fit whichever of them started it.
+ * MariaDB's default (151) is below what one scenario may hold open: room for
+ * the stage's clients at once, the balancer's checks and our own queries.
  */
-const maxConnections = (atOnce: number) => Math.max(250, atOnce + 50);
+const maxConnections = (atOnce: number) => Math.max(151, atOnce + 50);
 
 /**
  * Debian's MariaDB 10.11, built here (containers/backend): PROXY headers are

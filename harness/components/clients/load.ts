@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { formatEndpoint } from '../../net/endpoint.ts';
 import type { ClientKind } from '../types.ts';
+
+const PER_ORIGIN = 10_000;
 
 const options = z
   .object({
@@ -13,7 +16,13 @@ const options = z
     /** Client containers, each its own origin address, sharing the connections evenly. */
     origins: z.number().int().min(1).max(8).default(2),
   })
-  .strict();
+  .strict()
+  // One origin dialling one listener cycles through its ports; past this its
+  // ports would repeat, and a repeated origin port cannot be told apart.
+  .refine((o) => o.count <= PER_ORIGIN * o.origins, {
+    message: `at most ${PER_ORIGIN.toLocaleString('en-US')} connections per origin: raise origins`,
+    path: ['origins'],
+  });
 
 type Options = z.infer<typeof options>;
 
@@ -40,7 +49,8 @@ export const loadClients: ClientKind<typeof options> = {
     detail: `${o.count} connections, ${o.concurrency} at once${o.perSecond ? `, at most ${o.perSecond}/s` : ''}, from ${o.origins} origin(s)`,
   }),
   async run(ctx, o) {
-    const origins = Math.min(o.origins, o.count);
+    // Never more origins than connections, concurrency or starts per second allow.
+    const origins = Math.min(o.origins, o.count, o.concurrency, o.perSecond ?? o.origins);
     const batches = await Promise.all(
       Array.from({ length: origins }, (_, i) =>
         ctx.probe({
@@ -51,12 +61,24 @@ export const loadClients: ClientKind<typeof options> = {
           prefix: ctx.prefix,
           label: `load-${i + 1}`,
           pace: {
-            concurrency: Math.max(1, share(Math.min(o.concurrency, o.count), origins, i)),
-            perSecond: o.perSecond ? Math.max(1, share(o.perSecond, origins, i)) : null,
+            concurrency: share(Math.min(o.concurrency, o.count), origins, i),
+            perSecond: o.perSecond ? share(o.perSecond, origins, i) : null,
           },
         }),
       ),
     );
-    return { probes: batches.flat(), warnings: [] };
+    const probes = batches.flat();
+    // Connections are told apart by their origin: a repeat would make two one.
+    const seen = new Set<string>();
+    for (const p of probes) {
+      if (!p.origin) continue;
+      const key = formatEndpoint(p.origin);
+      if (seen.has(key))
+        throw new Error(
+          `two load connections had the same origin ${key}, so their evidence cannot be told apart: raise origins`,
+        );
+      seen.add(key);
+    }
+    return { probes, warnings: [] };
   },
 };
