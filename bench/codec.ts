@@ -1,12 +1,12 @@
 // The codec's figures from issue #16, each beside its target: decode and
 // extraction measured in one run, as ratios where a peer exists.
 import { runDecodeBench } from './decode.ts';
-import { runExtractBench } from './extract.ts';
+import { runExtractBenchAlone } from './extract.ts';
 import { row, type BenchRow } from './rows.ts';
 
 export async function codecRows(): Promise<BenchRow[]> {
   const decode = runDecodeBench();
-  const extract = await runExtractBench();
+  const extract = await runExtractBenchAlone();
   const noTshark = extract.ratio === null ? 'tshark not installed' : undefined;
   return [
     row('v2+TLV decode', decode.v2Tlvs, 'headers/s', 1_000_000),

@@ -79,7 +79,7 @@ describe('dist/proxyproof-server.js', () => {
       source: { address: '203.0.113.9', port: 51515 },
       destination: { address: '198.51.100.10', port: 3306 },
       tlvs: [tlv.authority('db.example.internal')],
-      crc32c: true, // the bundled crc-32 checks it
+      crc32c: true, // the bundled codec checks it
     });
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(listening![1]), '127.0.0.1', () => {
