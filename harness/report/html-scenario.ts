@@ -1,6 +1,6 @@
 // One scenario's section: outcome and reason, warnings, the diagnosis of what
 // failed, the topology, the connections and their headers, files and timings.
-import { tallyLines } from './connection-tally.ts';
+import { ROWS_IN_FULL, tallyLines } from './connection-tally.ts';
 import { HEADER_PAIRS } from './connection-views.ts';
 import { formatMillis } from './durations.ts';
 import { renderConnections } from './html-connections.ts';
@@ -77,13 +77,19 @@ function tally(s: ScenarioReport): Html | null {
   return markup`<h3>Load</h3><div class="tally">${list(tallyLines(s.tally))}</div>`;
 }
 
+/** Rows a page shows; report.json keeps every one (thousands may fail under load). */
+const ROWS_SHOWN = ROWS_IN_FULL;
+
 function connections(s: ScenarioReport): Html | null {
-  const n = s.connections.length;
-  if (n === 0) return null;
-  const failed = s.connections.filter((c) => !c.verdict.ok).length;
-  const headers = markup`<p>${HEADER_PAIRS}</p>${s.connections.map(renderWire)}`;
-  return markup`<h3>Topology</h3>${renderTopology(s.connections)}
-<h3>Connections</h3>${renderConnections(s.connections)}
+  if (s.connections.length === 0) return null;
+  const shown = s.connections.slice(0, ROWS_SHOWN);
+  const n = shown.length;
+  const failed = shown.filter((c) => !c.verdict.ok).length;
+  const more = s.connections.length - n;
+  const omitted = more > 0 ? markup`<p>…and ${more} more in report.json.</p>` : '';
+  const headers = markup`<p>${HEADER_PAIRS}</p>${shown.map(renderWire)}`;
+  return markup`<h3>Topology</h3>${renderTopology(shown)}
+<h3>Connections</h3>${renderConnections(shown)}${omitted}
 <h3>PROXY headers</h3>${foldWhenLong(n, headers, failed)}`;
 }
 

@@ -1,6 +1,7 @@
 import { encodeV1, encodeV2, tlv } from '../../harness/proxy-protocol/index.ts';
 import { annotateProxyBytes, type HexField } from '../../harness/report/hex-annotate.ts';
 import { renderHtml } from '../../harness/report/html.ts';
+import { tallyConnections } from '../../harness/report/connection-tally.ts';
 import {
   FAILED_REASON,
   HOSTILE,
@@ -119,6 +120,22 @@ describe('HTML report page', () => {
     expect(failing).toHaveLength(2); // the table and the header list
     const passing = render(many.map((c) => ({ ...c, verdict: { ok: true, reasons: [] } })));
     expect(passing.match(/<details class=""><summary>12 connections, 0 failed/g)).toHaveLength(2);
+  });
+
+  test('thousands of failures under load: the tally says the total, the page shows 200 rows and points to the rest', () => {
+    const untrusted = fixtureReport.scenarios.find((s) => s.id === 'untrusted')!;
+    const failing = untrusted.connections.find((c) => !c.verdict.ok)!;
+    const many = Array.from({ length: 250 }, (_, i) => ({ ...failing, client: `load-1#${i + 1}` }));
+    const tally = { ...tallyConnections(many, 1000).tally!, total: 4000, passed: 3750 };
+    const out = renderHtml({
+      ...fixtureReport,
+      scenarios: [{ ...untrusted, connections: many, tally }],
+    });
+    expect(out).toContain('✗ 250 of 4000 connection(s) failed');
+    expect(out).toContain('4,000 connections from');
+    expect(out).toContain('…and 50 more in report.json.');
+    expect(out).toContain('load-1#200<');
+    expect(out).not.toContain('load-1#201<');
   });
 
   test('the topology draws clients, the balancer with both addresses, backends, failed paths dashed', () => {
