@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { runProfileRows } from '../harness/report/profile.ts';
+import { runProfileText } from '../harness/report/profile.ts';
 import type { RunReport } from '../harness/report/types.ts';
 import { row, type BenchRow } from './rows.ts';
 
@@ -36,9 +36,7 @@ export async function dockerRows(options: { suite: boolean }): Promise<BenchRow[
   try {
     console.log('\nthe main job: npx proxyproof run (all local scenarios)');
     const main = await timedRun([], join(reports, 'main'));
-    const profile = runProfileRows(main.report);
-    const width = Math.max(...profile.map(([label]) => label.length));
-    for (const [label, value] of profile) console.log(`  ${label.padEnd(width)}  ${value}`);
+    console.log(runProfileText(main.report));
     const { passed, skipped } = main.report.summary;
 
     console.log('\nload: npx proxyproof run --scenarios scenarios/load');

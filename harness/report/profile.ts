@@ -172,3 +172,10 @@ export function runProfileRows(report: RunReport): [string, string][] {
   rows.push(['  on it, between groups', seconds(c.idleMillis)]);
   return rows;
 }
+
+/** runProfileRows as an indented two-column table, one row a line. */
+export function runProfileText(report: RunReport): string {
+  const rows = runProfileRows(report);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+}
