@@ -18,7 +18,7 @@ export interface ProbeResult {
     instance: string | null;
   } | null;
   error: string | null;
-  /** Under load: milliseconds from dialling to TCP connected, and to the backend's answer. */
+  /** For an answered connection: milliseconds from dialling to TCP connected, and to the answer. */
   timing?: ProbeTiming;
 }
 

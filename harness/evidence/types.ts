@@ -86,7 +86,7 @@ export interface Observation {
   backend: BackendView | null;
   /** The client's error, when the session failed. */
   error: string | null;
-  /** How long the client waited, where it timed itself (under load). */
+  /** How long the client waited, for an answered connection (a load's tally reads it). */
   timing?: ProbeTiming;
   /**
    * Views this target cannot give, each with why (on AWS the backends are not

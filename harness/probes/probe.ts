@@ -74,6 +74,7 @@ export async function probeAtPace(
   if (count > LOAD_PORTS)
     throw new Error(`at most ${LOAD_PORTS} connections from one origin, each from its own port`);
   const started = performance.now();
+  const label = options.label ?? 'load';
   let next = 0;
   const lane = async () => {
     while (next < count && !options.signal?.aborted) {
@@ -85,7 +86,6 @@ export async function probeAtPace(
           await sleep(wait, undefined, { signal: options.signal }).catch(() => undefined);
         if (options.signal?.aborted) return;
       }
-      const label = options.label ?? 'load';
       const probe = open(`${label}#${i + 1}`, target, whoAmI, options.prefix, options.signal, {
         localPort: LOAD_FIRST_PORT + i,
       });

@@ -58,8 +58,8 @@ export function percentiles(values: number[]): Percentiles | null {
 
 /**
  * The rows a report keeps of `evidence`, and, when it is too many to list, the
- * tally that stands for the rest. `millis` is the span from the first dial to
- * the last verdict.
+ * tally that stands for the rest. `millis` is the span the rate is over: from
+ * starting the clients to the last verdict.
  */
 export function tallyConnections(
   evidence: Evidence[],

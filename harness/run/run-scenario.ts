@@ -100,7 +100,7 @@ async function exercise(s: Scenario, stage: Stage, steps: Steps, signal: AbortSi
     probes: runs.flatMap((r) => r.probes),
     warnings: runs.flatMap((r) => r.warnings),
     counters,
-    /** When the first client dialled: a tally's rate runs from here to the last verdict. */
+    /** When the clients were started: a tally's rate runs from here to the last verdict. */
     startedAt,
   };
 }

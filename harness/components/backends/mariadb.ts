@@ -39,7 +39,6 @@ export const mariadb: BackendKind<typeof options> = {
       command: [
         'start-backend',
         `--port=${o.port}`,
-        // Room for the clients at once, the balancer's checks and our own queries.
         `--max-connections=${maxConnections(stage.connectionsAtOnce)}`,
         ...(o.maxConnectErrors ? [`--max-connect-errors=${o.maxConnectErrors}`] : []),
       ],

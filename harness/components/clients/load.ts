@@ -17,8 +17,8 @@ const options = z
     origins: z.number().int().min(1).max(8).default(2),
   })
   .strict()
-  // One origin dialling one listener cycles through its ports; past this its
-  // ports would repeat, and a repeated origin port cannot be told apart.
+  // Each connection from an origin dials from a port of its own (probeAtPace),
+  // so an origin's connections are told apart by port: this many per origin.
   .refine((o) => o.count <= PER_ORIGIN * o.origins, {
     message: `at most ${PER_ORIGIN.toLocaleString('en-US')} connections per origin: raise origins`,
     path: ['origins'],
