@@ -27,7 +27,9 @@ export async function runToExit(
     if (opts.files?.length) await created.putArchive(await archiveOf(opts.files), { path: '/' });
     await created.start();
     const stop = () => void removeContainer(created.id).catch(() => undefined);
-    opts.signal?.addEventListener('abort', stop, { once: true });
+    // A Ctrl-C that came while the container was being made stops it as well.
+    if (opts.signal?.aborted) stop();
+    else opts.signal?.addEventListener('abort', stop, { once: true });
     const { StatusCode } = (await created
       .wait()
       .finally(() => opts.signal?.removeEventListener('abort', stop))) as { StatusCode: number };
