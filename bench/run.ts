@@ -7,7 +7,16 @@ import { dockerRows } from './docker.ts';
 import { runProxyServerBench } from './proxy-server.ts';
 import { formatRows, row } from './rows.ts';
 
+const OPTIONS = ['--no-docker', '--suite'];
 const args = new Set(process.argv.slice(2));
+const unknown = [...args].filter((a) => !OPTIONS.includes(a));
+if (unknown.length > 0) {
+  // Bad input: one line, exit 2, before minutes of measuring.
+  process.stderr.write(
+    `bench: unknown option ${unknown.join(' ')} (known: ${OPTIONS.join(' ')})\n`,
+  );
+  process.exit(2);
+}
 const rows = await codecRows();
 const proxyServer = await runProxyServerBench();
 rows.push(row('proxy server conns/s vs findhit-proxywrap', proxyServer.ratio, 'x', null));
